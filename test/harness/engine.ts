@@ -1,0 +1,224 @@
+import { captureProgram, type CapturedResource, type Program, type ProgramOptions } from "./program";
+import { ProviderHost, type CheckFailure, type DiffResult, type ResourceRef } from "./providerHost";
+import type { PolicyHost, PolicyDiagnostic } from "./policyHost";
+import { secretKeys, unwrapSecrets, type PropertyMap } from "./secrets";
+
+/** One resource as the engine's checkpoint holds it. */
+export interface ResourceState extends ResourceRef {
+  id: string;
+  /** Inputs as returned by Check (the engine diffs against these next time). */
+  inputs: PropertyMap;
+  outputs: PropertyMap;
+  /** Top-level keys the checkpoint stores encrypted, in inputs and outputs, because the program passed secrets there. */
+  secretKeys: string[];
+}
+
+export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "gone";
+
+export interface Step extends ResourceRef {
+  op: StepOp;
+  diff?: DiffResult;
+  /** Inputs (checked) the step applies, and the state before it, so a test can show what a reviewer would read. */
+  news?: PropertyMap;
+  olds?: PropertyMap;
+}
+
+export interface Plan {
+  steps: Step[];
+  diagnostics: PolicyDiagnostic[];
+}
+
+const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
+
+export class CheckFailedError extends Error {
+  constructor(readonly failures: (CheckFailure & { urn: string })[]) {
+    super(
+      "preview failed: the provider rejected the inputs\n" +
+        failures.map((f) => `  ${f.urn}: ${f.property ? `${f.property}: ` : ""}${f.reason}`).join("\n"),
+    );
+    this.name = "CheckFailedError";
+  }
+}
+
+export class PolicyViolationError extends Error {
+  constructor(readonly diagnostics: PolicyDiagnostic[]) {
+    super(
+      "preview failed: mandatory policy violations\n" +
+        diagnostics.map((d) => `  [${d.enforcementLevel}] ${d.policyName} (${d.urn || "stack"}): ${d.message}`).join("\n"),
+    );
+    this.name = "PolicyViolationError";
+  }
+}
+
+/** A provider operation failed after earlier steps were applied; the state holds what did apply. */
+export class StepFailedError extends Error {
+  constructor(
+    readonly step: Step,
+    override readonly cause: Error,
+  ) {
+    super(`${step.op} of ${step.urn} failed: ${cause.message}`);
+    this.name = "StepFailedError";
+  }
+}
+
+export interface EngineOptions extends ProgramOptions {
+  /** Environment of the provider host process (credentials from the environment). */
+  env?: NodeJS.ProcessEnv;
+  policyPacks?: PolicyHost[];
+}
+
+/**
+ * A small stand-in for the Pulumi engine: it runs a program, then drives the
+ * SDK's real dynamic-provider host through preview, up, refresh and destroy,
+ * keeping a checkpoint between runs the way a stack does.
+ */
+export class Engine {
+  resources: ResourceState[] = [];
+
+  private constructor(
+    readonly host: ProviderHost,
+    private readonly options: EngineOptions,
+  ) {}
+
+  static async start(options: EngineOptions = {}): Promise<Engine> {
+    const host = await ProviderHost.start({ env: options.env });
+    await host.configure(options.config ?? {});
+    return new Engine(host, options);
+  }
+
+  async stop(): Promise<void> {
+    await this.host.stop();
+  }
+
+  find(name: string): ResourceState | undefined {
+    return this.resources.find((r) => r.name === name);
+  }
+
+  /** The checkpoint as it would be written: secret outputs are ciphertext, never plain. */
+  checkpointText(): string {
+    const encrypt = (properties: PropertyMap, keys: string[]) =>
+      Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, keys.includes(k) ? "[encrypted]" : v]));
+    return JSON.stringify(
+      this.resources.map((r) => ({ ...r, inputs: encrypt(r.inputs, r.secretKeys), outputs: encrypt(r.outputs, r.secretKeys) })),
+    );
+  }
+
+  async preview(program: Program): Promise<Plan> {
+    return this.run(program, false);
+  }
+
+  async up(program: Program): Promise<Plan> {
+    return this.run(program, true);
+  }
+
+  async refresh(): Promise<Plan> {
+    const steps: Step[] = [];
+    for (const resource of [...this.resources]) {
+      const result = await this.host.read(resource, resource.id, resource.outputs, resource.inputs);
+      if (!result.id) {
+        this.resources = this.resources.filter((r) => r !== resource);
+        steps.push({ ...ref(resource), op: "gone", olds: resource.outputs });
+        continue;
+      }
+      steps.push({ ...ref(resource), op: "refresh", olds: resource.outputs, news: result.properties });
+      resource.id = result.id;
+      resource.outputs = result.properties;
+      if (result.inputs) resource.inputs = result.inputs;
+    }
+    return { steps, diagnostics: [] };
+  }
+
+  async destroy(): Promise<Plan> {
+    const steps: Step[] = [];
+    for (const resource of [...this.resources].reverse()) {
+      const step: Step = { ...ref(resource), op: "delete", olds: resource.outputs };
+      await this.apply(step, () => this.host.delete(resource, resource.id, resource.outputs, resource.inputs));
+      this.resources = this.resources.filter((r) => r !== resource);
+      steps.push(step);
+    }
+    return { steps, diagnostics: [] };
+  }
+
+  private async run(program: Program, apply: boolean): Promise<Plan> {
+    const declared = (await captureProgram(program, this.options)).filter((r) => r.type.startsWith(DYNAMIC_TYPE_PREFIX));
+    const planned = await this.plan(declared);
+    if (!apply) return planned;
+
+    for (const step of planned.steps) {
+      if (step.op === "same") {
+        const resource = this.find(step.name);
+        if (resource && step.news) resource.inputs = step.news;
+        continue;
+      }
+      await this.applyStep(step, declared);
+    }
+    return planned;
+  }
+
+  private async plan(declared: CapturedResource[]): Promise<Plan> {
+    const failures: (CheckFailure & { urn: string })[] = [];
+    const steps: Step[] = [];
+    const diagnostics: PolicyDiagnostic[] = [];
+    for (const resource of declared) {
+      const old = this.find(resource.name);
+      const checked = await this.host.check(resource, old?.inputs ?? {}, unwrapSecrets(resource.inputs) as PropertyMap);
+      failures.push(...checked.failures.map((f) => ({ ...f, urn: resource.urn })));
+      for (const pack of this.options.policyPacks ?? []) diagnostics.push(...(await pack.analyze(resource)));
+      if (checked.failures.length > 0) continue;
+      if (!old) {
+        steps.push({ ...ref(resource), op: "create", news: checked.inputs });
+        continue;
+      }
+      const diff = await this.host.diff(resource, old.id, old.outputs, checked.inputs, old.inputs);
+      const op: StepOp = diff.replaces.length > 0 ? "replace" : diff.changes === "none" ? "same" : "update";
+      steps.push({ ...ref(resource), op, diff, news: checked.inputs, olds: old.outputs });
+    }
+    for (const pack of this.options.policyPacks ?? []) diagnostics.push(...(await pack.analyzeStack(declared)));
+    if (failures.length > 0) throw new CheckFailedError(failures);
+    const mandatory = diagnostics.filter((d) => d.enforcementLevel === "mandatory");
+    if (mandatory.length > 0) throw new PolicyViolationError(mandatory);
+
+    const declaredNames = new Set(declared.map((r) => r.name));
+    for (const resource of [...this.resources].reverse()) {
+      if (!declaredNames.has(resource.name)) steps.push({ ...ref(resource), op: "delete", olds: resource.outputs });
+    }
+    return { steps, diagnostics };
+  }
+
+  private async applyStep(step: Step, declared: CapturedResource[]): Promise<void> {
+    const old = this.find(step.name);
+    const secretKeysOfStep = secretKeys(declared.find((r) => r.name === step.name)?.inputs ?? {});
+    const news = step.news ?? {};
+    if (step.op === "delete" && old) {
+      await this.apply(step, () => this.host.delete(old, old.id, old.outputs, old.inputs));
+      this.resources = this.resources.filter((r) => r !== old);
+    } else if (step.op === "update" && old) {
+      const outputs = await this.apply(step, () => this.host.update(old, old.id, old.outputs, news, old.inputs));
+      Object.assign(old, { inputs: news, outputs, secretKeys: secretKeysOfStep });
+    } else if (step.op === "create" || step.op === "replace") {
+      const deleteFirst = step.op === "replace" && step.diff?.deleteBeforeReplace;
+      if (old && deleteFirst) {
+        await this.apply(step, () => this.host.delete(old, old.id, old.outputs, old.inputs));
+        this.resources = this.resources.filter((r) => r !== old);
+      }
+      const created = await this.apply(step, () => this.host.create(step, news));
+      if (old && !deleteFirst) {
+        await this.apply(step, () => this.host.delete(old, old.id, old.outputs, old.inputs));
+      }
+      this.resources = this.resources.filter((r) => r !== old);
+      this.resources.push({ ...ref(step), id: created.id, inputs: news, outputs: created.properties, secretKeys: secretKeysOfStep });
+    }
+  }
+
+  private async apply<T>(step: Step, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new StepFailedError(step, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+function ref(resource: ResourceRef): ResourceRef {
+  return { urn: resource.urn, type: resource.type, name: resource.name };
+}
