@@ -1,0 +1,137 @@
+import { parseArgs } from "node:util";
+import { startEmulator, type Emulator } from "./index";
+
+const USAGE = `Usage: npm run emulator -- [--port 8080] [--token-lifetime SECONDS] [--rate-limit] [--requests-per-second N]
+
+Runs the Prisma Cloud Compute + Cortex emulator in the foreground on 127.0.0.1.
+  --port                  port to listen on (default 8080; 0 picks a free one)
+  --token-lifetime        Compute bearer token lifetime in seconds (default 1800)
+  --rate-limit            enforce the Cortex tenant rate limit
+  --requests-per-second   Cortex rate limit (default 10; implies --rate-limit)`;
+
+interface CliSettings {
+  port: number;
+  tokenLifetimeSeconds?: number;
+  rateLimit: boolean;
+  requestsPerSecond?: number;
+}
+
+class UsageError extends Error {}
+
+function parseNumber(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) throw new UsageError(`--${name} expects a number, got "${text}"`);
+  return value;
+}
+
+function parseSettings(argv: string[]): CliSettings | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      "token-lifetime": { type: "string" },
+      "rate-limit": { type: "boolean" },
+      "requests-per-second": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return "help";
+  const requestsPerSecond = parseNumber("requests-per-second", values["requests-per-second"]);
+  return {
+    port: parseNumber("port", values.port) ?? 8080,
+    tokenLifetimeSeconds: parseNumber("token-lifetime", values["token-lifetime"]),
+    rateLimit: values["rate-limit"] === true || requestsPerSecond !== undefined,
+    requestsPerSecond,
+  };
+}
+
+/** Single quotes keep any character of a generated secret literal when pasted into a POSIX shell. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function connectionInstructions(emulator: Emulator): string {
+  const { compute, cortex } = emulator.credentials;
+  const exports = [
+    `PRISMA_CLOUD_COMPUTE_URL=${shellQuote(emulator.computeUrl)}`,
+    `PRISMA_CLOUD_COMPUTE_USERNAME=${shellQuote(compute.username)}`,
+    `PRISMA_CLOUD_COMPUTE_PASSWORD=${shellQuote(compute.password)}`,
+    `CORTEX_API_URL=${shellQuote(emulator.cortexUrl)}`,
+    `CORTEX_API_KEY=${shellQuote(cortex.advanced.apiKey)}`,
+    `CORTEX_API_KEY_ID=${shellQuote(cortex.advanced.apiKeyId)}`,
+    `CORTEX_API_KEY_TYPE=advanced`,
+  ];
+  const pulumiConfig = [
+    `pulumi config set prismaCloudCompute:url ${shellQuote(emulator.computeUrl)}`,
+    `pulumi config set prismaCloudCompute:username ${shellQuote(compute.username)}`,
+    `pulumi config set prismaCloudCompute:password ${shellQuote(compute.password)} --secret`,
+    `pulumi config set cortex:apiUrl ${shellQuote(emulator.cortexUrl)}`,
+    `pulumi config set cortex:apiKey ${shellQuote(cortex.advanced.apiKey)} --secret`,
+    `pulumi config set cortex:apiKeyId ${shellQuote(cortex.advanced.apiKeyId)}`,
+    `pulumi config set cortex:apiKeyType advanced`,
+  ];
+  // These are the emulator's own throwaway credentials, printed so a demo can be wired up by copy and paste.
+  return [
+    `Registry-scanning emulator listening on ${emulator.url}`,
+    ``,
+    `Prisma Cloud Compute  ${emulator.computeUrl}/api/v1/...`,
+    `  username ${compute.username}`,
+    `  password ${compute.password}`,
+    `Cortex                ${emulator.cortexUrl}/public_api/v1/...`,
+    `  standard key  id ${cortex.standard.apiKeyId}  key ${cortex.standard.apiKey}`,
+    `  advanced key  id ${cortex.advanced.apiKeyId}  key ${cortex.advanced.apiKey}`,
+    ``,
+    `Environment:`,
+    `export ${exports.join(" \\\n  ")}`,
+    ``,
+    `Pulumi stack configuration:`,
+    ...pulumiConfig,
+    ``,
+    `Press Ctrl+C to stop.`,
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  let settings: CliSettings | "help";
+  try {
+    settings = parseSettings(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (settings === "help") {
+    console.log(USAGE);
+    return;
+  }
+
+  const emulator = await startEmulator({
+    port: settings.port,
+    compute: { tokenLifetimeSeconds: settings.tokenLifetimeSeconds },
+    cortex: { rateLimit: settings.rateLimit, requestsPerSecond: settings.requestsPerSecond },
+  });
+  console.log(connectionInstructions(emulator));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received, stopping the emulator.`);
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ApiHandler, ApiRequest, ApiResponse, RequestBody } from "./exchange";
+import type { Fault, FaultPlan } from "./faults";
+import type { RecordedApi, RequestRecorder } from "./recorder";
+
+/** 19,999 registry entries are about 10 MB of JSON; this leaves ample headroom. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export interface ServerDependencies {
+  compute: ApiHandler;
+  cortex: ApiHandler;
+  faults: FaultPlan;
+  recorder: RequestRecorder;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+type BodyRead = { kind: "too-large" } | { kind: "read"; text: string; body: RequestBody };
+
+function apiOf(path: string): RecordedApi {
+  if (path.startsWith("/api/")) return "compute";
+  if (path.startsWith("/public_api/")) return "cortex";
+  return "unknown";
+}
+
+/** Reads the whole body; past the limit it keeps draining so the client still gets an answer. */
+async function readBody(request: IncomingMessage): Promise<BodyRead> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
+  }
+  if (size > MAX_BODY_BYTES) return { kind: "too-large" };
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return { kind: "read", text, body: { kind: "empty" } };
+  try {
+    return { kind: "read", text, body: { kind: "json", value: JSON.parse(text) as unknown } };
+  } catch {
+    return { kind: "read", text, body: { kind: "invalid-json" } };
+  }
+}
+
+function faultResponse(handler: ApiHandler, fault: Extract<Fault, { kind: "fail" }>): ApiResponse {
+  const message = fault.status === 429 ? "Too many requests" : `injected fault: HTTP ${fault.status}`;
+  const response = handler.errorResponse(fault.status, message);
+  if (fault.retryAfterSeconds === undefined) return response;
+  return { ...response, headers: { ...response.headers, "Retry-After": String(fault.retryAfterSeconds) } };
+}
+
+function send(response: ServerResponse, reply: ApiResponse): void {
+  const payload = reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body));
+  const headers: Record<string, string | number> = { ...reply.headers, "Content-Length": payload?.length ?? 0 };
+  if (payload !== undefined) headers["Content-Type"] = "application/json";
+  response.writeHead(reply.status, headers);
+  response.end(payload);
+}
+
+/** Dropping must look like a network failure: no status line, no bytes, just a closed connection. */
+function drop(response: ServerResponse): void {
+  response.socket?.destroy();
+}
+
+const UNKNOWN_PATH: ApiResponse = { status: 404, body: { err: "not found" } };
+
+/**
+ * One HTTP server speaking both APIs. It owns what is common to every request:
+ * reading the body, recording, injected faults and latency; each API's handler
+ * decides everything else.
+ */
+export class EmulatorServer {
+  private readonly server: Server;
+
+  constructor(private readonly dependencies: ServerDependencies) {
+    this.server = createServer((request, response) => {
+      this.serve(request, response).catch(() => {
+        // The client may have gone away mid-request; there is nobody left to answer.
+        if (!response.headersSent) drop(response);
+      });
+    });
+  }
+
+  listen(port: number): Promise<RunningServer> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, "127.0.0.1", () => {
+        this.server.off("error", reject);
+        const address = this.server.address() as AddressInfo;
+        resolve({ url: `http://127.0.0.1:${address.port}`, close: () => this.close() });
+      });
+    });
+  }
+
+  private close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      // Keep-alive connections would otherwise hold close() open until they time out.
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { faults, recorder } = this.dependencies;
+    const time = Date.now();
+    const url = new URL(request.url ?? "/", "http://emulator.invalid");
+    const method = (request.method ?? "GET").toUpperCase();
+    const api = apiOf(url.pathname);
+    const latencyMs = faults.latency();
+    const record = recorder.record({
+      api,
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      time,
+    });
+    const bodyRead = await readBody(request);
+    if (bodyRead.kind === "read" && bodyRead.body.kind === "json") {
+      // A login body carries the console password: recorded requests must be safe to print.
+      record.jsonBody = url.pathname.endsWith("/authenticate") ? maskLoginBody(bodyRead.text) : bodyRead.text;
+    }
+
+    let reply: ApiResponse | undefined;
+    if (api === "unknown") {
+      reply = UNKNOWN_PATH;
+    } else if (bodyRead.kind === "too-large") {
+      reply = this.dependencies[api].errorResponse(413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    } else {
+      const fault = faults.take({ api, method, path: url.pathname });
+      const apiRequest: ApiRequest = {
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: request.headers,
+        body: bodyRead.body,
+      };
+      reply = this.answer(this.dependencies[api], apiRequest, fault);
+      if (reply && reply.status >= 200 && reply.status < 300) faults.runAfterApply({ api, method, path: url.pathname });
+    }
+
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (reply === undefined) {
+      drop(response);
+      return;
+    }
+    record.status = reply.status;
+    send(response, reply);
+  }
+
+  /** Undefined means the connection is to be dropped. */
+  private answer(handler: ApiHandler, request: ApiRequest, fault: Fault | undefined): ApiResponse | undefined {
+    if (fault?.kind === "fail") return faultResponse(handler, fault);
+    if (fault?.kind === "drop" && fault.when === "before-apply") return undefined;
+    let reply: ApiResponse;
+    try {
+      reply = handler.handle(request);
+    } catch (error) {
+      reply = handler.errorResponse(500, `emulator error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return fault?.kind === "drop" ? undefined : reply;
+  }
+}
+
+function maskLoginBody(text: string): string {
+  const body = JSON.parse(text) as unknown;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return text;
+  const masked: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const key of ["password", "token"]) if (key in masked) masked[key] = "***";
+  return JSON.stringify(masked);
+}

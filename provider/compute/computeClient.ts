@@ -1,0 +1,157 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { ApiError, codeForStatus, redactSecrets } from "../http/apiError";
+import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
+import type { RetryPolicy } from "../http/retryPolicy";
+import type { ComputeConnection } from "./connection";
+import type { WireEntry } from "./registryEntry";
+
+const API = "Prisma Cloud Compute";
+
+/** Renew well before the console's shortest token lifetime (SaaS advises every few minutes). */
+const TOKEN_REUSE_MS = 10 * 60 * 1000;
+
+interface CachedToken {
+  token: string;
+  obtainedAt: number;
+}
+
+/** Tokens live in the provider host process only, shared by every resource on the same console and user. */
+const tokenCache = new Map<string, CachedToken>();
+
+const authenticateResponseSchema = z.object({ token: z.string().min(1) });
+const registrySettingsSchema = z.looseObject({
+  specifications: z.array(z.looseObject({})).nullish(),
+});
+
+export interface ComputeClientOptions {
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+}
+
+/** The part of the Prisma Cloud Compute API that registry scanning settings need. */
+export class ComputeClient {
+  private readonly http: HttpClient;
+  private readonly base: string;
+  private readonly cacheKey: string;
+
+  constructor(
+    private readonly connection: ComputeConnection,
+    options: ComputeClientOptions = {},
+  ) {
+    const url = new URL(connection.url);
+    this.base = `${url.pathname.replace(/\/+$/, "")}/api/${connection.apiVersion}`;
+    this.http = new HttpClient({
+      api: API,
+      origin: url.origin,
+      caCert: connection.caCert,
+      insecureSkipTlsVerify: connection.insecureSkipTlsVerify,
+      retry: options.retry,
+      timeoutMs: options.timeoutMs,
+    });
+    const secretDigest = createHash("sha256").update(connection.password).digest("hex");
+    this.cacheKey = JSON.stringify([connection.url, connection.username, secretDigest]);
+  }
+
+  async getRegistryEntries(): Promise<WireEntry[]> {
+    const response = await this.call({ method: "GET", path: `${this.base}/settings/registry`, idempotent: true });
+    const parsed = registrySettingsSchema.safeParse(response.body ?? {});
+    if (!parsed.success) {
+      throw this.error("GET", "/settings/registry", response, "The console answered with a body that is not registry settings; check the console URL.");
+    }
+    return (parsed.data.specifications ?? []) as WireEntry[];
+  }
+
+  /** Replaces the console's whole list: the API has no per-entry write. */
+  async putRegistryEntries(entries: WireEntry[], scanLater: boolean): Promise<void> {
+    await this.call({
+      method: "PUT",
+      path: `${this.base}/settings/registry`,
+      query: scanLater ? { scanLater: "true" } : undefined,
+      body: { specifications: entries },
+      // Writing the same full list twice leaves the same list: safe to resend after a lost answer.
+      idempotent: true,
+    });
+  }
+
+  private async call(request: Omit<HttpRequest, "headers">): Promise<HttpResponse> {
+    let response = await this.http.send({ ...request, headers: () => this.authorization() });
+    if (response.status === 401 && this.connection.auth === "token") {
+      // The token may have expired early or been revoked: one fresh login, then one more try.
+      tokenCache.delete(this.cacheKey);
+      response = await this.http.send({ ...request, headers: () => this.authorization() });
+    }
+    if (response.status < 200 || response.status >= 300) {
+      throw this.error(request.method, request.path.slice(this.base.length) || request.path, response, hintFor(response.status));
+    }
+    return response;
+  }
+
+  private async authorization(): Promise<Record<string, string>> {
+    if (this.connection.auth === "basic") {
+      const basic = Buffer.from(`${this.connection.username}:${this.connection.password}`).toString("base64");
+      return { authorization: `Basic ${basic}` };
+    }
+    return { authorization: `Bearer ${await this.token()}` };
+  }
+
+  private async token(): Promise<string> {
+    const cached = tokenCache.get(this.cacheKey);
+    if (cached && Date.now() - cached.obtainedAt < TOKEN_REUSE_MS) return cached.token;
+    const path = `${this.base}/authenticate`;
+    const response = await this.http.send({
+      method: "POST",
+      path,
+      body: { username: this.connection.username, password: this.connection.password },
+      // A login has no side effect worth guarding: resending it is harmless.
+      idempotent: true,
+    });
+    const parsed = authenticateResponseSchema.safeParse(response.body);
+    if (response.status !== 200 || !parsed.success) {
+      throw this.error(
+        "POST",
+        "/authenticate",
+        response,
+        response.status === 401
+          ? "Check prismaCloudCompute:username and prismaCloudCompute:password (or the resource's console credentials); the user needs the policyContainers permission."
+          : hintFor(response.status),
+      );
+    }
+    tokenCache.set(this.cacheKey, { token: parsed.data.token, obtainedAt: Date.now() });
+    return parsed.data.token;
+  }
+
+  private error(method: string, path: string, response: HttpResponse, hint: string): ApiError {
+    return new ApiError({
+      code: codeForStatus(response.status),
+      api: API,
+      method,
+      path: `/api/${this.connection.apiVersion}${path}`,
+      status: response.status,
+      apiMessage: redactSecrets(computeErrorMessage(response.body), [this.connection.password, tokenCache.get(this.cacheKey)?.token]),
+      attempts: response.attempts,
+      hint,
+    });
+  }
+}
+
+/** The console answers errors as `{"err": "..."}`, sometimes as plain text. */
+function computeErrorMessage(body: unknown): string {
+  if (typeof body === "string") return body.slice(0, 500);
+  if (body && typeof body === "object") {
+    const { err, message } = body as { err?: unknown; message?: unknown };
+    if (typeof err === "string") return err;
+    if (typeof message === "string") return message;
+  }
+  return "";
+}
+
+function hintFor(status: number): string {
+  if (status === 400) return "The console refused the registry list; the message above says which entry and field.";
+  if (status === 401) return "Check the console credentials (prismaCloudCompute:username / prismaCloudCompute:password).";
+  if (status === 403) return "The user needs the policyContainers permission on this console.";
+  if (status === 404) return "Check prismaCloudCompute:url and prismaCloudCompute:apiVersion (v1 or a supported pinned release).";
+  if (status === 429) return "The console is rate limiting; wait a minute and run the command again.";
+  if (status >= 500) return "The console failed; run the command again, and check the console's health if it persists.";
+  return "Run the command again; if it persists, check the console.";
+}

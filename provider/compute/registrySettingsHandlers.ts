@@ -1,0 +1,175 @@
+import { isDeepStrictEqual } from "node:util";
+import type { CheckFailure } from "../validation/checkFailure";
+import { ComputeClient, type ComputeClientOptions } from "./computeClient";
+import { resolveConnection } from "./connection";
+import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields } from "./registryEntry";
+import { findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite } from "./registryPlan";
+import {
+  checkRegistrySettingsInputs,
+  UNDECLARED_ENTRY_PREFIX,
+  type RegistrySettingsInputs,
+} from "./registrySettingsInputs";
+
+/** What the state holds for a RegistrySettings: its checked inputs plus what the console reported. */
+export interface RegistrySettingsOutputs extends RegistrySettingsInputs {
+  consoleUrl: string;
+  /** Entries this resource declares (and so owns) in the console. */
+  managedCount: number;
+  /** Entries in the console that no program declared, left as they are. */
+  unmanagedCount: number;
+}
+
+export interface ProviderContext {
+  stackConfig: Record<string, string | undefined>;
+  environment: Record<string, string | undefined>;
+  clientOptions?: ComputeClientOptions;
+}
+
+export class ConcurrentWriteError extends Error {
+  constructor(
+    problems: string[],
+    /** Set so the engine records what was written even though the step failed. */
+    readonly id?: string,
+    readonly properties?: Record<string, unknown>,
+  ) {
+    super(
+      `The registry list changed while this update wrote it (another writer raced it):\n  - ${problems.slice(0, 20).join("\n  - ")}` +
+        `${problems.length > 20 ? `\n  - ... and ${problems.length - 20} more` : ""}\n` +
+        "Run `pulumi refresh` to see the console as it is now, then `pulumi up` again; make sure one stack owns each entry.",
+    );
+    this.name = "ConcurrentWriteError";
+  }
+}
+
+export function check(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const { inputs, failures } = checkRegistrySettingsInputs(news);
+  return { inputs: { ...inputs }, failures };
+}
+
+export function diff(olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): { changes: boolean; replaces: string[] } {
+  // A different console is a different list: make the new one, then clean up the old.
+  const replaces = (olds.console?.url ?? "") !== (news.console?.url ?? "") ? ["console.url"] : [];
+  const changes =
+    replaces.length > 0 ||
+    olds.mode !== news.mode ||
+    olds.scanLater !== news.scanLater ||
+    !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
+    !isDeepStrictEqual(olds.specifications, news.specifications);
+  return { changes, replaces };
+}
+
+export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
+  const { client, consoleUrl } = connect(inputs, context);
+  const outs = await write(client, consoleUrl, inputs, new Set(), idFor(consoleUrl));
+  return { id: idFor(consoleUrl), outs };
+}
+
+export async function update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs, context: ProviderContext) {
+  const { client, consoleUrl } = connect(news, context);
+  return { outs: await write(client, consoleUrl, news, managedIdentities(olds), id) };
+}
+
+export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
+  const { client, consoleUrl } = connect(olds, context);
+  const remote = await client.getRegistryEntries();
+  const remoteByIdentity = new Map(remote.map((entry) => [identityOf(entry), entry]));
+  const specifications: Record<string, RegistryEntryFields> = {};
+  const claimed = new Set<string>();
+  for (const [name, fields] of Object.entries(olds.specifications)) {
+    if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) continue;
+    const identity = identityOf(toWireEntry(fields));
+    const found = remoteByIdentity.get(identity);
+    if (!found) continue;
+    claimed.add(identity);
+    specifications[name] = refreshedFields(fields, fromWireEntry(found));
+  }
+  const managedCount = Object.keys(specifications).length;
+  if (olds.mode === "authoritative") {
+    // Shown as extra entries, so the next preview lists what authoritative mode will remove.
+    for (const entry of remote) {
+      if (!claimed.has(identityOf(entry))) specifications[`${UNDECLARED_ENTRY_PREFIX}${describeIdentity(entry)}`] = fromWireEntry(entry) as RegistryEntryFields;
+    }
+  }
+  const inputs: RegistrySettingsInputs = { specifications, mode: olds.mode, scanLater: olds.scanLater };
+  if (olds.console) inputs.console = olds.console;
+  const props: RegistrySettingsOutputs = { ...inputs, consoleUrl, managedCount, unmanagedCount: remote.length - managedCount };
+  return { id, props, inputs };
+}
+
+export async function remove(olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
+  const { client } = connect(olds, context);
+  const managed = managedIdentities(olds);
+  const remote = await client.getRegistryEntries();
+  const { entries, removed } = planRegistryRemoval(remote, managed);
+  if (removed === 0) return;
+  if (entries.length === 0 && olds.mode !== "authoritative") {
+    throw new Error(
+      "Deleting these entries would leave the console with no registry entries, which takes an empty write that would also erase " +
+        "anything another writer adds meanwhile. To delete them, set mode: \"authoritative\" and run `pulumi up` first; to keep them " +
+        "and stop managing them, run `pulumi state delete` on this resource.",
+    );
+  }
+  await client.putRegistryEntries(entries, olds.scanLater);
+  const readBack = await client.getRegistryEntries();
+  const problems = findWriteDiscrepancies(new Map(), remote.filter((e) => !managed.has(identityOf(e))), readBack);
+  const stillThere = readBack.filter((e) => managed.has(identityOf(e))).map((e) => `entry ${describeIdentity(e)} is still there`);
+  if (problems.length + stillThere.length > 0) throw new ConcurrentWriteError([...stillThere, ...problems]);
+}
+
+async function write(
+  client: ComputeClient,
+  consoleUrl: string,
+  inputs: RegistrySettingsInputs,
+  previouslyManaged: ReadonlySet<string>,
+  id: string,
+): Promise<RegistrySettingsOutputs> {
+  const remote = await client.getRegistryEntries();
+  const plan = planRegistryWrite(remote, inputs.specifications, previouslyManaged, inputs.mode);
+  const outs: RegistrySettingsOutputs = {
+    ...inputs,
+    consoleUrl,
+    managedCount: plan.declared.size,
+    unmanagedCount: plan.unmanaged.length,
+  };
+  if (!plan.changesConsole) return outs;
+  const declaredNothing = Object.keys(inputs.specifications).length === 0;
+  if (plan.entries.length === 0 && !(inputs.mode === "authoritative" && declaredNothing)) {
+    throw new Error(
+      "This update would leave the console with no registry entries. An empty list is only written when you declare exactly that: " +
+        "specifications: [] with mode: \"authoritative\".",
+    );
+  }
+  await client.putRegistryEntries(plan.entries, inputs.scanLater);
+  const readBack = await client.getRegistryEntries();
+  const problems = findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack);
+  if (problems.length > 0) throw new ConcurrentWriteError(problems, id, { ...outs });
+  return outs;
+}
+
+function connect(inputs: Pick<RegistrySettingsInputs, "console">, context: ProviderContext) {
+  const connection = resolveConnection(inputs.console, context.stackConfig, context.environment);
+  return { client: new ComputeClient(connection, context.clientOptions), consoleUrl: connection.url };
+}
+
+function idFor(consoleUrl: string): string {
+  return `${consoleUrl}/settings/registry`;
+}
+
+/** Identities this resource owns: what it declared last time (never entries a refresh only saw). */
+function managedIdentities(olds: RegistrySettingsOutputs): Set<string> {
+  return new Set(
+    Object.entries(olds.specifications)
+      .filter(([name]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX))
+      .map(([, fields]) => identityOf(toWireEntry(fields))),
+  );
+}
+
+/** The console's values for the fields the program declared, so drift shows without noise from console defaults. */
+function refreshedFields(declared: RegistryEntryFields, remote: Record<string, unknown>): RegistryEntryFields {
+  const fields: Record<string, unknown> = {};
+  for (const field of Object.keys(declared)) {
+    if (remote[field] !== undefined) fields[field] = remote[field];
+  }
+  return fields as RegistryEntryFields;
+}
+

@@ -1,0 +1,60 @@
+import type { z } from "zod";
+
+/** One problem with the inputs: the property path a user can find, and the rule it breaks. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** The engine's marker for a value that a preview cannot know yet. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN_VALUE;
+}
+
+/** Splits an object into its known fields and the names of those a preview cannot know yet. */
+export function splitUnknown(value: Record<string, unknown>): { known: Record<string, unknown>; unknown: Record<string, unknown> } {
+  const known: Record<string, unknown> = {};
+  const unknown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) (isUnknown(v) ? unknown : known)[k] = v;
+  return { known, unknown };
+}
+
+/** Zod's issues as check failures, each under `prefix` plus the issue's own path. */
+export function issuesToFailures(prefix: string, issues: readonly z.core.$ZodIssue[]): CheckFailure[] {
+  return issues.flatMap((issue) => {
+    const base = joinPath(prefix, issue.path);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ property: joinPath(base, [key]), reason: "is not a known field; check its spelling" }));
+    }
+    return [{ property: base, reason: describeIssue(issue) }];
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type": {
+      const expected = issue.expected === "int" ? "integer" : issue.expected;
+      return issue.input === undefined ? `is required (${expected})` : `must be ${article(expected)}, not ${kindOf(issue.input)}`;
+    }
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${JSON.stringify(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+export function joinPath(prefix: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), prefix);
+}

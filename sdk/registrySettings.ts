@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
+import type { RegistrySpecification } from "./registrySpecification";
+
+export interface ConsoleArgs {
+  /** Console address, e.g. `https://console.example.com` (SaaS: including the tenant path). */
+  url: pulumi.Input<string>;
+  username?: pulumi.Input<string>;
+  /** Pass as a secret (`config.requireSecret`). */
+  password?: pulumi.Input<string>;
+  /** `v1` (the default, always the newest API) or a pinned release such as `v34.04`. */
+  apiVersion?: pulumi.Input<string>;
+  /** PEM bundle of a private CA that signed the console's certificate. */
+  caCert?: pulumi.Input<string>;
+  /** `token` (default: log in once, reuse and renew the bearer token) or `basic` (HTTP Basic on every request). */
+  auth?: pulumi.Input<"token" | "basic">;
+  /** Turns TLS certificate verification off. Only for a lab console; never needed with `caCert`. */
+  insecureSkipTlsVerify?: pulumi.Input<boolean>;
+}
+
+export interface RegistrySettingsArgs {
+  specifications: pulumi.Input<RegistrySpecification[]> | RegistrySpecification[];
+  /**
+   * `managed` (default): only the declared entries are touched; everything else in the console stays.
+   * `authoritative`: the console's list becomes exactly the declared entries.
+   */
+  mode?: pulumi.Input<"managed" | "authoritative">;
+  /** Save without starting a scan. */
+  scanLater?: pulumi.Input<boolean>;
+  /** The console to manage; when absent, stack config `prismaCloudCompute:*`, then `PRISMA_CLOUD_COMPUTE_*` variables. */
+  console?: ConsoleArgs;
+}
+
+/**
+ * The registry scanning list of one Prisma Cloud Compute console (one per
+ * console): keeps the declared entries in the console, safely, next to any
+ * entries it does not manage.
+ */
+export class RegistrySettings extends pulumi.dynamic.Resource {
+  /** Declared entries as applied, keyed by name. */
+  declare readonly specifications: pulumi.Output<Record<string, Record<string, unknown>>>;
+  declare readonly mode: pulumi.Output<"managed" | "authoritative">;
+  declare readonly consoleUrl: pulumi.Output<string>;
+  /** Entries this resource manages in the console. */
+  declare readonly managedCount: pulumi.Output<number>;
+  /** Entries in the console that no program declared, left untouched. */
+  declare readonly unmanagedCount: pulumi.Output<number>;
+
+  constructor(name: string, args: RegistrySettingsArgs, opts?: pulumi.CustomResourceOptions) {
+    const specifications = Array.isArray(args.specifications)
+      ? args.specifications.map(toEntryInputs)
+      : pulumi.output(args.specifications).apply((list) => list.map(toEntryInputs));
+    super(
+      new RegistrySettingsProvider(),
+      name,
+      {
+        specifications,
+        mode: args.mode,
+        scanLater: args.scanLater,
+        console: args.console,
+        consoleUrl: undefined,
+        managedCount: undefined,
+        unmanagedCount: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "console"] },
+      "registryScanning",
+      "RegistrySettings",
+    );
+  }
+}
+
+/** Entries go to the provider as a list with their names; its check keys them by name. */
+function toEntryInputs(spec: RegistrySpecification) {
+  return { name: spec.name, ...spec.args };
+}
