@@ -136,9 +136,15 @@ export function findWriteDiscrepancies(
   }
   for (const entry of unmanaged) {
     const candidates = byIdentity.get(identityOf(entry)) ?? [];
-    const expected = withoutServerStatus(entry);
-    const kept = candidates.some((c) => isDeepStrictEqual(withoutServerStatus(c), expected));
+    const expected = configurationOf(entry);
+    const kept = candidates.some((c) => isDeepStrictEqual(configurationOf(c), expected));
     if (!kept) problems.push(`unmanaged entry ${describeIdentity(entry)} ${candidates.length === 0 ? "is missing" : "was changed"}`);
   }
   return problems;
+}
+
+/** An entry's configuration: without status fields, and without the id a console may assign on any write. */
+function configurationOf(entry: WireEntry): WireEntry {
+  const { id: _id, ...rest } = withoutServerStatus(entry);
+  return rest;
 }

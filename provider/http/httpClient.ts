@@ -106,9 +106,11 @@ export class HttpClient {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     for (let attempt = 1; ; attempt++) {
       await request.beforeAttempt?.();
+      // Outside the network-error handling: a failed login is the caller's error, not a dropped connection.
+      const headers = { ...(await request.headers?.()) };
       let response: HttpResponse;
       try {
-        response = await this.attempt(request, path, payload, attempt);
+        response = await this.attempt(request, path, payload, headers, attempt);
       } catch (error) {
         const delay = request.idempotent ? nextRetryDelayMs(attempt, Date.now() - started, this.retry, undefined) : undefined;
         if (delay === undefined) {
@@ -136,8 +138,14 @@ export class HttpClient {
     }
   }
 
-  private async attempt(request: HttpRequest, path: string, payload: string | undefined, attempt: number): Promise<HttpResponse> {
-    const headers: Record<string, string> = { accept: "application/json", ...(await request.headers?.()) };
+  private async attempt(
+    request: HttpRequest,
+    path: string,
+    payload: string | undefined,
+    requestHeaders: Record<string, string>,
+    attempt: number,
+  ): Promise<HttpResponse> {
+    const headers: Record<string, string> = { accept: "application/json", ...requestHeaders };
     if (payload !== undefined) headers["content-type"] = "application/json";
     const response = await this.dispatcher.request({
       origin: this.options.origin,
