@@ -7,3 +7,19 @@ export {
   type RegistryOs,
   type JfrogRepoType,
 } from "./registrySpecification";
+export {
+  CortexRegistryConnector,
+  type CortexRegistryConnectorArgs,
+  type CortexTenantArgs,
+  type CortexInitialScanConfigurationArgs,
+  type CortexVendorSpecificConfigurationArgs,
+  type CortexAssetScopeFilter,
+  type CortexVendor,
+  type CortexScanningMode,
+  type CortexCloudProvider,
+  type CortexRegistryType,
+  type CortexBrokerType,
+  type CortexFilterType,
+  type CortexInitialScanMode,
+  type CortexSearchType,
+} from "./cortexRegistryConnector";

@@ -15,6 +15,11 @@ export interface HttpClientOptions extends TlsOptions {
   origin: string;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Statuses that an idempotent request is retried on (default 429, 502, 503, 504).
+   * A non-idempotent request is retried on 429 only, whatever this says.
+   */
+  retryableStatuses?: ReadonlySet<number>;
 }
 
 export interface HttpRequest {
@@ -91,11 +96,13 @@ export class HttpClient {
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
+  private readonly retryableStatuses: ReadonlySet<number>;
 
   constructor(private readonly options: HttpClientOptions) {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.dispatcher = poolFor(options.origin, options);
+    this.retryableStatuses = options.retryableStatuses ?? RETRYABLE_STATUSES;
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
@@ -129,7 +136,7 @@ export class HttpClient {
         await sleep(delay);
         continue;
       }
-      const retryable = RETRYABLE_STATUSES.has(response.status) && (request.idempotent || response.status === 429);
+      const retryable = request.idempotent ? this.retryableStatuses.has(response.status) : response.status === 429;
       if (!retryable) return response;
       const retryAfter = header(response.headers, "retry-after");
       const delay = nextRetryDelayMs(attempt, Date.now() - started, this.retry, parseRetryAfter(retryAfter, Date.now()));

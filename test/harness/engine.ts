@@ -13,11 +13,13 @@ export interface ResourceState extends ResourceRef {
   secretKeys: string[];
 }
 
-export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "gone";
+export type StepOp = "create" | "import" | "update" | "replace" | "delete" | "same" | "refresh" | "gone";
 
 export interface Step extends ResourceRef {
   op: StepOp;
   diff?: DiffResult;
+  /** For an import: the id given in the `import` resource option. */
+  importId?: string;
   /** Inputs (checked) the step applies, and the state before it, so a test can show what a reviewer would read. */
   news?: PropertyMap;
   olds?: PropertyMap;
@@ -65,6 +67,12 @@ export interface EngineOptions extends ProgramOptions {
   /** Environment of the provider host process (credentials from the environment). */
   env?: NodeJS.ProcessEnv;
   policyPacks?: PolicyHost[];
+  /**
+   * How many steps `up` applies at once (default 1). Above 1, independent steps
+   * run concurrently as the engine's `--parallel` does: creates, updates and
+   * replaces first, then deletes.
+   */
+  parallel?: number;
 }
 
 /**
@@ -145,14 +153,32 @@ export class Engine {
     if (!apply) return planned;
 
     for (const step of planned.steps) {
-      if (step.op === "same") {
-        const resource = this.find(step.name);
-        if (resource && step.news) resource.inputs = step.news;
-        continue;
-      }
-      await this.applyStep(step, declared);
+      if (step.op !== "same") continue;
+      const resource = this.find(step.name);
+      if (resource && step.news) resource.inputs = step.news;
     }
+    const changes = planned.steps.filter((s) => s.op !== "same");
+    await this.applyAll(changes.filter((s) => s.op !== "delete"), declared);
+    await this.applyAll(changes.filter((s) => s.op === "delete"), declared);
     return planned;
+  }
+
+  /** Applies steps one by one, or `parallel` at a time; after a failure, starts no more and reports the first. */
+  private async applyAll(steps: Step[], declared: CapturedResource[]): Promise<void> {
+    const parallel = Math.max(1, this.options.parallel ?? 1);
+    const queue = [...steps];
+    let failure: unknown;
+    const worker = async () => {
+      for (let step = queue.shift(); step && failure === undefined; step = queue.shift()) {
+        try {
+          await this.applyStep(step, declared);
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, worker));
+    if (failure !== undefined) throw failure;
   }
 
   private async plan(declared: CapturedResource[]): Promise<Plan> {
@@ -166,7 +192,8 @@ export class Engine {
       for (const pack of this.options.policyPacks ?? []) diagnostics.push(...(await pack.analyze(resource)));
       if (checked.failures.length > 0) continue;
       if (!old) {
-        steps.push({ ...ref(resource), op: "create", news: checked.inputs });
+        const importing = resource.importId ? { op: "import" as const, importId: resource.importId } : { op: "create" as const };
+        steps.push({ ...ref(resource), ...importing, news: checked.inputs });
         continue;
       }
       const diff = await this.host.diff(resource, old.id, old.outputs, checked.inputs, old.inputs);
@@ -195,6 +222,9 @@ export class Engine {
     } else if (step.op === "update" && old) {
       const outputs = await this.apply(step, () => this.host.update(old, old.id, old.outputs, news, old.inputs));
       Object.assign(old, { inputs: news, outputs, secretKeys: secretKeysOfStep });
+    } else if (step.op === "import" && step.importId) {
+      const imported = await this.apply(step, () => this.importResource(step, step.importId as string, news));
+      this.resources.push({ ...ref(step), ...imported, inputs: news, secretKeys: secretKeysOfStep });
     } else if (step.op === "create" || step.op === "replace") {
       const deleteFirst = step.op === "replace" && step.diff?.deleteBeforeReplace;
       if (old && deleteFirst) {
@@ -208,6 +238,19 @@ export class Engine {
       this.resources = this.resources.filter((r) => r !== old);
       this.resources.push({ ...ref(step), id: created.id, inputs: news, outputs: created.properties, secretKeys: secretKeysOfStep });
     }
+  }
+
+  /**
+   * The engine's import step: Read with the id alone (no inputs, no state), then
+   * a diff of the program's inputs against what was read, which must be empty.
+   */
+  private async importResource(step: Step, importId: string, news: PropertyMap): Promise<{ id: string; outputs: PropertyMap }> {
+    const read = await this.host.read(step, importId, {}, {});
+    if (!read.id) throw new Error(`resource '${importId}' does not exist`);
+    if (!read.inputs) throw new Error("provider does not support importing resources");
+    const diff = await this.host.diff(step, read.id, read.properties, news, read.inputs);
+    if (diff.changes !== "none") throw new Error("inputs to import do not match the existing resource");
+    return { id: read.id, outputs: read.properties };
   }
 
   private async apply<T>(step: Step, operation: () => Promise<T>): Promise<T> {

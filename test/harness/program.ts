@@ -7,6 +7,8 @@ export interface CapturedResource {
   custom: boolean;
   /** Inputs as the language host sends them to the engine: secrets still marked, `__provider` serialized. */
   inputs: PropertyMap;
+  /** The `import` resource option's id, when the program set one. */
+  importId?: string;
 }
 
 export interface ProgramOptions {
@@ -42,7 +44,10 @@ export async function captureProgram(program: Program, options: ProgramOptions =
     {
       newResource: (args) => {
         const urn = `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`;
-        captured.push({ type: args.type, name: args.name, urn, custom: args.custom ?? true, inputs: args.inputs as PropertyMap });
+        const resource: CapturedResource = { type: args.type, name: args.name, urn, custom: args.custom ?? true, inputs: args.inputs as PropertyMap };
+        // The SDK's mock monitor hands the `import` option's id over as `id`.
+        if (args.id) resource.importId = args.id;
+        captured.push(resource);
         return { id: `${args.name}-preview-id`, state: args.inputs as PropertyMap };
       },
       call: () => ({}),

@@ -1,0 +1,103 @@
+import { z } from "zod";
+
+export const API_KEY_TYPES = ["advanced", "standard"] as const;
+export type ApiKeyType = (typeof API_KEY_TYPES)[number];
+
+/** How to reach one Cortex tenant's public API. */
+export interface CortexConnection {
+  /** `https://api-<tenant fqdn>`, no trailing slash. */
+  apiUrl: string;
+  apiKey: string;
+  apiKeyId: string;
+  apiKeyType: ApiKeyType;
+}
+
+/** The resource's own `tenant` argument, as checked inputs carry it. With a tenant, all of it comes from there. */
+export const tenantArgsSchema = z.strictObject({
+  apiUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api-<tenant fqdn>" }),
+  apiKey: z.string().min(1, "must not be empty"),
+  apiKeyId: z.string().min(1, "must not be empty"),
+  apiKeyType: z.enum(API_KEY_TYPES).optional(),
+});
+export type TenantArgs = z.infer<typeof tenantArgsSchema>;
+
+export const STACK_CONFIG_KEYS = {
+  apiUrl: "cortex:apiUrl",
+  apiKey: "cortex:apiKey",
+  apiKeyId: "cortex:apiKeyId",
+  apiKeyType: "cortex:apiKeyType",
+} as const;
+
+export const ENVIRONMENT_VARIABLES = {
+  apiUrl: "CORTEX_API_URL",
+  apiKey: "CORTEX_API_KEY",
+  apiKeyId: "CORTEX_API_KEY_ID",
+  apiKeyType: "CORTEX_API_KEY_TYPE",
+} as const;
+
+type Field = keyof typeof STACK_CONFIG_KEYS;
+type Source = Partial<Record<Field, string | undefined>>;
+
+export class CortexConnectionError extends Error {
+  readonly code = "CONNECTION_NOT_CONFIGURED";
+  constructor(message: string) {
+    super(message);
+    this.name = "CortexConnectionError";
+  }
+}
+
+export function normalizeApiUrl(url: string): string {
+  return url.trim().replace(/\/+$/, "");
+}
+
+/**
+ * First found wins: the resource's `tenant`, then stack config `cortex:*`,
+ * then the `CORTEX_*` environment variables. A `tenant` takes nothing from
+ * elsewhere, so one tenant's key is never sent to another tenant.
+ */
+export function resolveConnection(
+  tenant: TenantArgs | undefined,
+  stackConfig: Record<string, string | undefined>,
+  environment: Record<string, string | undefined>,
+): CortexConnection {
+  const sources: Source[] = tenant
+    ? [tenant]
+    : [
+        Object.fromEntries(Object.entries(STACK_CONFIG_KEYS).map(([f, k]) => [f, stackConfig[k]])),
+        Object.fromEntries(Object.entries(ENVIRONMENT_VARIABLES).map(([f, k]) => [f, environment[k]])),
+      ];
+  const pick = (field: Field) => sources.map((s) => s[field]).find((v) => v !== undefined && v !== "");
+
+  const missing = (["apiUrl", "apiKey", "apiKeyId"] as const).filter((f) => !pick(f));
+  if (missing.length > 0) {
+    const where = tenant
+      ? missing.map((f) => `tenant.${f}`).join(", ")
+      : missing.map((f) => `${STACK_CONFIG_KEYS[f]} (or ${ENVIRONMENT_VARIABLES[f]})`).join(", ");
+    throw new CortexConnectionError(`No Cortex ${missing.join(", ")} configured: set ${where}.`);
+  }
+  const apiUrl = normalizeApiUrl(pick("apiUrl") as string);
+  if (!/^https?:\/\/[^/]/i.test(apiUrl) || !URL.canParse(apiUrl)) {
+    throw new CortexConnectionError(
+      `The Cortex API URL ${tenant ? "in tenant.apiUrl" : `in ${STACK_CONFIG_KEYS.apiUrl} (or ${ENVIRONMENT_VARIABLES.apiUrl})`} is not an http(s) URL: use https://api-<tenant fqdn>.`,
+    );
+  }
+  const apiKeyType = pick("apiKeyType") ?? "advanced";
+  if (!(API_KEY_TYPES as readonly string[]).includes(apiKeyType)) {
+    throw new CortexConnectionError(`Cortex API key type "${apiKeyType}" is not valid: use "advanced" (the default) or "standard".`);
+  }
+  return { apiUrl, apiKey: pick("apiKey") as string, apiKeyId: pick("apiKeyId") as string, apiKeyType: apiKeyType as ApiKeyType };
+}
+
+/**
+ * The tenant API URL a connector with these inputs would use, without
+ * requiring a key (diff compares tenants before any call). Undefined when
+ * none is configured.
+ */
+export function resolveApiUrl(
+  tenant: TenantArgs | undefined,
+  stackConfig: Record<string, string | undefined>,
+  environment: Record<string, string | undefined>,
+): string | undefined {
+  const url = tenant ? tenant.apiUrl : [stackConfig[STACK_CONFIG_KEYS.apiUrl], environment[ENVIRONMENT_VARIABLES.apiUrl]].find((v) => v);
+  return url ? normalizeApiUrl(url) : undefined;
+}
