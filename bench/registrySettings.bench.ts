@@ -5,7 +5,7 @@
  */
 import { request } from "undici";
 import { startEmulator, type Emulator } from "../emulator";
-import { captureProgram, ProviderHost, unwrapSecrets, type PropertyMap } from "../test/harness";
+import { captureProgram, ProviderHost, unwrapSecrets, type PropertyMap } from "../harness";
 import { ms, peakRssMiB, printTable, timed } from "./measure";
 
 type Sdk = typeof import("../sdk");

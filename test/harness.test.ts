@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { captureProgram, CheckFailedError, Engine, PolicyHost, PolicyViolationError } from "./harness";
+import { captureProgram, CheckFailedError, Engine, PolicyHost, PolicyViolationError } from "../harness";
 import { builtPath, requireBuilt } from "./support/built";
 
 type FileModule = typeof import("./fixtures/fileResource");

@@ -6,7 +6,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as policySdk from "@pulumi/policy";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { markSecret, PolicyHost, type AnalyzedResource, type PolicyDiagnostic } from "./harness";
+import { markSecret, PolicyHost, type AnalyzedResource, type PolicyDiagnostic } from "../harness";
 import { builtPath } from "./support/built";
 import {
   checkInitialScanNumDays,

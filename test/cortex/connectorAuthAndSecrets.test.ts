@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../emulator";
-import { captureProgram, Engine, StepFailedError } from "../harness";
+import { captureProgram, Engine, StepFailedError } from "../../harness";
 import {
   connectorCalls,
   connectors,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { CortexRegistryConnectorArgs } from "../../sdk";
-import { CheckFailedError, type Engine } from "../harness";
+import { CheckFailedError, type Engine } from "../../harness";
 import { harborArgs, REGISTRY_PASSWORD, sdk, startCortexEngine } from "../support/cortexSession";
 
 const { CortexRegistryConnector } = sdk();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { StepFailedError, type Engine } from "../harness";
+import { StepFailedError, type Engine } from "../../harness";
 import { connectorCalls, connectors, REGISTRY_PASSWORD, REGISTRY_TOKEN, startCortexEngine } from "../support/cortexSession";
 
 let emulator: Emulator;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import type { Engine } from "../harness";
+import type { Engine } from "../../harness";
 import { connectorCalls, connectors, startCortexEngine } from "../support/cortexSession";
 
 let emulator: Emulator;

@@ -1,4 +1,4 @@
-import { Engine, type EngineOptions } from "../harness";
+import { Engine, type EngineOptions } from "../../harness";
 import type { Emulator, RecordedRequest } from "../../emulator";
 import { requireBuilt } from "./built";
 

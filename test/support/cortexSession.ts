@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Engine, type EngineOptions } from "../harness";
+import { Engine, type EngineOptions } from "../../harness";
 import type { Emulator, RecordedRequest } from "../../emulator";
 import type { CortexRegistryConnectorArgs } from "../../sdk";
 import { requireBuilt } from "./built";
