@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lookupSettings } from "../settingSources";
 
 export const COMPUTE_AUTH_MODES = ["token", "basic"] as const;
 
@@ -47,9 +48,6 @@ export const ENVIRONMENT_VARIABLES = {
   insecureSkipTlsVerify: "PRISMA_CLOUD_COMPUTE_INSECURE_SKIP_TLS_VERIFY",
 } as const;
 
-type Field = keyof typeof STACK_CONFIG_KEYS;
-type Source = Partial<Record<Field, string | undefined>>;
-
 export class ConnectionError extends Error {
   constructor(message: string) {
     super(message);
@@ -67,20 +65,15 @@ export function resolveConnection(
   stackConfig: Record<string, string | undefined>,
   environment: Record<string, string | undefined>,
 ): ComputeConnection {
-  const fromConfig: Source = Object.fromEntries(Object.entries(STACK_CONFIG_KEYS).map(([f, k]) => [f, stackConfig[k]]));
-  const fromEnvironment: Source = Object.fromEntries(Object.entries(ENVIRONMENT_VARIABLES).map(([f, k]) => [f, environment[k]]));
-  const sources: Source[] = consoleArgs
-    ? [{ ...consoleArgs, insecureSkipTlsVerify: consoleArgs.insecureSkipTlsVerify?.toString() }]
-    : [fromConfig, fromEnvironment];
-  const pick = (field: Field) => sources.map((s) => s[field]).find((v) => v !== undefined && v !== "");
-
-  const missing = (["url", "username", "password"] as const).filter((f) => !pick(f));
-  if (missing.length > 0) {
-    const where = consoleArgs
-      ? missing.map((f) => `console.${f}`).join(", ")
-      : missing.map((f) => `${STACK_CONFIG_KEYS[f]} (or ${ENVIRONMENT_VARIABLES[f]})`).join(", ");
-    throw new ConnectionError(`No Prisma Cloud Compute ${missing.join(", ")} configured: set ${where}.`);
-  }
+  const own = consoleArgs ? { ...consoleArgs, insecureSkipTlsVerify: consoleArgs.insecureSkipTlsVerify?.toString() } : undefined;
+  const { pick, missing } = lookupSettings(
+    { argument: "console", stackConfig: STACK_CONFIG_KEYS, environment: ENVIRONMENT_VARIABLES },
+    own,
+    stackConfig,
+    environment,
+  );
+  const absent = missing(["url", "username", "password"]);
+  if (absent) throw new ConnectionError(`No Prisma Cloud Compute ${absent.fields.join(", ")} configured: set ${absent.where}.`);
   const apiVersion = pick("apiVersion") ?? "v1";
   if (!API_VERSION_PATTERN.test(apiVersion)) {
     throw new ConnectionError(`Prisma Cloud Compute API version "${apiVersion}" is not valid: use v1 or a pinned release such as v34.04.`);

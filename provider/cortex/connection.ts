@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lookupSettings } from "../settingSources";
 
 export const API_KEY_TYPES = ["advanced", "standard"] as const;
 export type ApiKeyType = (typeof API_KEY_TYPES)[number];
@@ -35,9 +36,6 @@ export const ENVIRONMENT_VARIABLES = {
   apiKeyType: "CORTEX_API_KEY_TYPE",
 } as const;
 
-type Field = keyof typeof STACK_CONFIG_KEYS;
-type Source = Partial<Record<Field, string | undefined>>;
-
 export class CortexConnectionError extends Error {
   readonly code = "CONNECTION_NOT_CONFIGURED";
   constructor(message: string) {
@@ -60,21 +58,14 @@ export function resolveConnection(
   stackConfig: Record<string, string | undefined>,
   environment: Record<string, string | undefined>,
 ): CortexConnection {
-  const sources: Source[] = tenant
-    ? [tenant]
-    : [
-        Object.fromEntries(Object.entries(STACK_CONFIG_KEYS).map(([f, k]) => [f, stackConfig[k]])),
-        Object.fromEntries(Object.entries(ENVIRONMENT_VARIABLES).map(([f, k]) => [f, environment[k]])),
-      ];
-  const pick = (field: Field) => sources.map((s) => s[field]).find((v) => v !== undefined && v !== "");
-
-  const missing = (["apiUrl", "apiKey", "apiKeyId"] as const).filter((f) => !pick(f));
-  if (missing.length > 0) {
-    const where = tenant
-      ? missing.map((f) => `tenant.${f}`).join(", ")
-      : missing.map((f) => `${STACK_CONFIG_KEYS[f]} (or ${ENVIRONMENT_VARIABLES[f]})`).join(", ");
-    throw new CortexConnectionError(`No Cortex ${missing.join(", ")} configured: set ${where}.`);
-  }
+  const { pick, missing } = lookupSettings(
+    { argument: "tenant", stackConfig: STACK_CONFIG_KEYS, environment: ENVIRONMENT_VARIABLES },
+    tenant,
+    stackConfig,
+    environment,
+  );
+  const absent = missing(["apiUrl", "apiKey", "apiKeyId"]);
+  if (absent) throw new CortexConnectionError(`No Cortex ${absent.fields.join(", ")} configured: set ${absent.where}.`);
   const apiUrl = normalizeApiUrl(pick("apiUrl") as string);
   if (!/^https?:\/\/[^/]/i.test(apiUrl) || !URL.canParse(apiUrl)) {
     throw new CortexConnectionError(

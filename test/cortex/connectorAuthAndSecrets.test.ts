@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator } from "../../emulator";
 import { captureProgram, Engine, StepFailedError } from "../../harness";
 import {
   connectorCalls,
@@ -13,34 +13,23 @@ import {
   sdk,
   startCortexEngine,
 } from "../support/cortexSession";
+import { useEmulatorSession } from "../support/emulatorSession";
 
 const { CortexRegistryConnector } = sdk();
 
-let emulator: Emulator;
-let engine: Engine | undefined;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
-afterEach(async () => {
-  await engine?.stop();
-  engine = undefined;
-});
+const session = useEmulatorSession();
 
-const cortexRequests = () => emulator.requests().filter((r) => r.path.startsWith(INSTANCES_PATH));
+const cortexRequests = () => session.emulator.requests().filter((r) => r.path.startsWith(INSTANCES_PATH));
 
 describe("Cortex API keys", () => {
   it("signs every request with an advanced key the emulator accepts: fresh nonce and timestamp, the key never sent", async () => {
-    const { apiKey, apiKeyId } = emulator.credentials.cortex.advanced;
-    engine = await startCortexEngine(emulator, { keyType: "advanced" });
+    const { apiKey, apiKeyId } = session.emulator.credentials.cortex.advanced;
+    session.engine = await startCortexEngine(session.emulator, { keyType: "advanced" });
     const before = Date.now();
-    await engine.up(connectors({ a: {}, b: {}, c: {} }));
-    await engine.refresh();
-    await engine.up(connectors({ a: { region: "eu-west-1" }, b: {}, c: {} }));
-    await engine.destroy();
+    await session.engine.up(connectors({ a: {}, b: {}, c: {} }));
+    await session.engine.refresh();
+    await session.engine.up(connectors({ a: { region: "eu-west-1" }, b: {}, c: {} }));
+    await session.engine.destroy();
 
     const requests = cortexRequests();
     expect(requests.map((r) => `${r.method} ${r.status}`)).toEqual([
@@ -61,85 +50,85 @@ describe("Cortex API keys", () => {
   });
 
   it("signs each retry afresh, so a retried request is not refused as a replay", async () => {
-    engine = await startCortexEngine(emulator, { keyType: "advanced" });
-    await engine.up(connectors({ a: {} }));
-    emulator.clearRequests();
-    emulator.faults.failNext(2, 503, { api: "cortex", method: "GET" });
-    await engine.refresh();
+    session.engine = await startCortexEngine(session.emulator, { keyType: "advanced" });
+    await session.engine.up(connectors({ a: {} }));
+    session.emulator.clearRequests();
+    session.emulator.faults.failNext(2, 503, { api: "cortex", method: "GET" });
+    await session.engine.refresh();
     const gets = cortexRequests();
     expect(gets.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(new Set(gets.map((r) => r.headers["x-xdr-nonce"])).size).toBe(3);
   });
 
   it("works with a standard key, which travels as it is", async () => {
-    engine = await startCortexEngine(emulator, { keyType: "standard" });
-    await engine.up(connectors({ a: {} }));
+    session.engine = await startCortexEngine(session.emulator, { keyType: "standard" });
+    await session.engine.up(connectors({ a: {} }));
     const [post] = cortexRequests();
-    expect(post).toMatchObject({ method: "POST", status: 200, headers: { "x-xdr-auth-id": emulator.credentials.cortex.standard.apiKeyId } });
+    expect(post).toMatchObject({ method: "POST", status: 200, headers: { "x-xdr-auth-id": session.emulator.credentials.cortex.standard.apiKeyId } });
     expect(post.headers).not.toHaveProperty("x-xdr-nonce");
-    expect(emulator.cortex.connectors()).toHaveLength(1);
+    expect(session.emulator.cortex.connectors()).toHaveLength(1);
   });
 
   it("reports a wrong key with the status, the API's words and what to check, never the key", async () => {
-    const wrongKey = `${emulator.credentials.cortex.advanced.apiKey.slice(0, 60)}XXXX`;
-    engine = await startCortexEngine(emulator, { config: { ...cortexConfig(emulator), "cortex:apiKey": wrongKey } });
-    const error = await engine.up(connectors({ a: {} })).catch((e: Error) => e);
+    const wrongKey = `${session.emulator.credentials.cortex.advanced.apiKey.slice(0, 60)}XXXX`;
+    session.engine = await startCortexEngine(session.emulator, { config: { ...cortexConfig(session.emulator), "cortex:apiKey": wrongKey } });
+    const error = await session.engine.up(connectors({ a: {} })).catch((e: Error) => e);
     expect(error).toBeInstanceOf(StepFailedError);
     expect((error as Error).message).toMatch(
       /Cortex POST \/public_api\/v1\/cwp\/registry_onboarding\/instances failed with HTTP 401: UNAUTHORIZED: invalid API key signature\. Check the API key: cortex:apiKey, cortex:apiKeyId and cortex:apiKeyType/,
     );
     expect((error as Error).message).not.toContain(wrongKey);
-    expect(engine.host.output()).not.toContain(wrongKey);
+    expect(session.engine.host.output()).not.toContain(wrongKey);
   });
 });
 
 describe("Where the connection comes from", () => {
   it("uses the resource's tenant, keys as secrets, with no stack config at all", async () => {
-    const { apiKey, apiKeyId } = emulator.credentials.cortex.advanced;
-    engine = await Engine.start();
-    await engine.up(connectors({ a: { tenant: { apiUrl: emulator.cortexUrl, apiKey: pulumi.secret(apiKey), apiKeyId: pulumi.secret(apiKeyId) } } }));
-    expect(emulator.cortex.connectors()).toHaveLength(1);
-    expect(engine.find("a")?.secretKeys).toEqual(expect.arrayContaining(["password", "authToken", "tenant"]));
-    expect(engine.checkpointText()).not.toContain(apiKey);
-    await engine.destroy();
-    expect(emulator.cortex.connectors()).toHaveLength(0);
+    const { apiKey, apiKeyId } = session.emulator.credentials.cortex.advanced;
+    session.engine = await Engine.start();
+    await session.engine.up(connectors({ a: { tenant: { apiUrl: session.emulator.cortexUrl, apiKey: pulumi.secret(apiKey), apiKeyId: pulumi.secret(apiKeyId) } } }));
+    expect(session.emulator.cortex.connectors()).toHaveLength(1);
+    expect(session.engine.find("a")?.secretKeys).toEqual(expect.arrayContaining(["password", "authToken", "tenant"]));
+    expect(session.engine.checkpointText()).not.toContain(apiKey);
+    await session.engine.destroy();
+    expect(session.emulator.cortex.connectors()).toHaveLength(0);
   });
 
   it("falls back to the CORTEX_* environment variables", async () => {
-    const { apiKey, apiKeyId } = emulator.credentials.cortex.standard;
-    engine = await Engine.start({
-      env: { ...process.env, CORTEX_API_URL: emulator.cortexUrl, CORTEX_API_KEY: apiKey, CORTEX_API_KEY_ID: apiKeyId, CORTEX_API_KEY_TYPE: "standard" },
+    const { apiKey, apiKeyId } = session.emulator.credentials.cortex.standard;
+    session.engine = await Engine.start({
+      env: { ...process.env, CORTEX_API_URL: session.emulator.cortexUrl, CORTEX_API_KEY: apiKey, CORTEX_API_KEY_ID: apiKeyId, CORTEX_API_KEY_TYPE: "standard" },
     });
-    await engine.up(connectors({ a: {} }));
-    expect(emulator.cortex.connectors()).toHaveLength(1);
+    await session.engine.up(connectors({ a: {} }));
+    expect(session.emulator.cortex.connectors()).toHaveLength(1);
   });
 
   it("says which settings are missing when there is no tenant anywhere, before any request", async () => {
-    engine = await Engine.start({ env: { PATH: process.env.PATH } });
-    const error = await engine.up(connectors({ a: {} })).catch((e: Error) => e);
+    session.engine = await Engine.start({ env: { PATH: process.env.PATH } });
+    const error = await session.engine.up(connectors({ a: {} })).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/No Cortex apiUrl, apiKey, apiKeyId configured: set cortex:apiUrl \(or CORTEX_API_URL\)/);
-    expect(emulator.requests()).toEqual([]);
+    expect(session.emulator.requests()).toEqual([]);
   });
 
   it("refuses to act on a connector in a tenant other than the one configured now, and plans a replacement", async () => {
     const other = await startEmulator();
     try {
-      engine = await startCortexEngine(emulator);
-      await engine.up(connectors({ a: {} }));
-      const state = engine.resources;
-      await engine.stop();
+      session.engine = await startCortexEngine(session.emulator);
+      await session.engine.up(connectors({ a: {} }));
+      const state = session.engine.resources;
+      await session.engine.stop();
       // The same stack, with cortex:apiUrl and its key now pointing at another tenant.
-      engine = await startCortexEngine(other);
-      engine.resources = state;
+      session.engine = await startCortexEngine(other);
+      session.engine.resources = state;
 
-      const plan = await engine.preview(connectors({ a: {} }));
+      const plan = await session.engine.preview(connectors({ a: {} }));
       expect(plan.steps[0]).toMatchObject({ op: "replace", diff: { replaces: ["tenant.apiUrl"] } });
-      const error = await engine.destroy().catch((e: Error) => e);
+      const error = await session.engine.destroy().catch((e: Error) => e);
       expect((error as Error).message).toMatch(
         /This connector lives in the Cortex tenant http:\/\/127\.0\.0\.1:\d+, but the tenant configured now is http:\/\/127\.0\.0\.1:\d+\. Point cortex:apiUrl \(and its key\) back/,
       );
       expect(other.requests()).toEqual([]);
-      expect(emulator.cortex.connectors()).toHaveLength(1);
+      expect(session.emulator.cortex.connectors()).toHaveLength(1);
     } finally {
       await other.close();
     }
@@ -148,47 +137,47 @@ describe("Where the connection comes from", () => {
 
 describe("Secrets never leak", () => {
   it("keeps the registry credentials and the API key out of the serialized provider, the state, the host's logs and errors", async () => {
-    const { apiKey, apiKeyId } = emulator.credentials.cortex.advanced;
+    const { apiKey, apiKeyId } = session.emulator.credentials.cortex.advanced;
     const secrets = [REGISTRY_PASSWORD, REGISTRY_TOKEN, apiKey];
-    const tenant = { apiUrl: emulator.cortexUrl, apiKey: pulumi.secret(apiKey), apiKeyId };
+    const tenant = { apiUrl: session.emulator.cortexUrl, apiKey: pulumi.secret(apiKey), apiKeyId };
     const program = (overrides = {}) => () => void new CortexRegistryConnector("c", harborArgs({ tenant, ...overrides }));
 
     const [captured] = await captureProgram(program());
     for (const secret of secrets) expect(String(captured.inputs.__provider)).not.toContain(secret);
     expect(String(captured.inputs.__provider)).not.toContain("CortexClient");
 
-    engine = await Engine.start();
-    await engine.up(program());
-    await engine.refresh();
-    await engine.up(program({ region: "eu-west-1" }));
+    session.engine = await Engine.start();
+    await session.engine.up(program());
+    await session.engine.refresh();
+    await session.engine.up(program({ region: "eu-west-1" }));
 
     const errors: string[] = [];
-    emulator.faults.dropNext(1, "after-apply", { api: "cortex", method: "POST" });
-    errors.push(String(await engine.up(program({ vendor: "DOCKER" })).catch((e: Error) => e)));
-    emulator.faults.failNext(50, 503, { api: "cortex", method: "PUT" });
-    errors.push(String(await engine.up(program({ region: "us-west-2" })).catch((e: Error) => e)));
-    emulator.faults.clear();
+    session.emulator.faults.dropNext(1, "after-apply", { api: "cortex", method: "POST" });
+    errors.push(String(await session.engine.up(program({ vendor: "DOCKER" })).catch((e: Error) => e)));
+    session.emulator.faults.failNext(50, 503, { api: "cortex", method: "PUT" });
+    errors.push(String(await session.engine.up(program({ region: "us-west-2" })).catch((e: Error) => e)));
+    session.emulator.faults.clear();
     const badKey = { ...tenant, apiKey: pulumi.secret(`${apiKey.slice(0, 60)}XXXX`) };
-    errors.push(String(await engine.up(program({ tenant: badKey, region: "us-west-2" })).catch((e: Error) => e)));
-    errors.push(String(await engine.up(program({ password: pulumi.secret(REGISTRY_PASSWORD), url: REGISTRY_TOKEN })).catch((e: Error) => e)));
+    errors.push(String(await session.engine.up(program({ tenant: badKey, region: "us-west-2" })).catch((e: Error) => e)));
+    errors.push(String(await session.engine.up(program({ password: pulumi.secret(REGISTRY_PASSWORD), url: REGISTRY_TOKEN })).catch((e: Error) => e)));
     expect(errors).toHaveLength(4);
     expect(errors.every((e) => e.includes("Error"))).toBe(true);
 
-    await engine.destroy();
+    await session.engine.destroy();
     for (const secret of secrets) {
-      expect(engine.checkpointText()).not.toContain(secret);
-      expect(engine.host.output()).not.toContain(secret);
+      expect(session.engine.checkpointText()).not.toContain(secret);
+      expect(session.engine.host.output()).not.toContain(secret);
       for (const error of errors) expect(error).not.toContain(secret);
     }
   });
 
   it("keeps the state's secrets encrypted in the checkpoint while the connector exists", async () => {
-    engine = await startCortexEngine(emulator);
-    await engine.up(connectors({ a: { caCertificate: pulumi.secret("-----BEGIN CERTIFICATE-----\nMIIB-private\n-----END CERTIFICATE-----") } }));
-    await engine.refresh();
-    const text = engine.checkpointText();
-    for (const secret of [REGISTRY_PASSWORD, REGISTRY_TOKEN, "MIIB-private", emulator.credentials.cortex.advanced.apiKey]) expect(text).not.toContain(secret);
-    expect(engine.find("a")?.secretKeys).toEqual(expect.arrayContaining(["password", "authToken", "caCertificate"]));
-    expect(connectorCalls(emulator.requests())).toEqual(["POST 200", "GET 200"]);
+    session.engine = await startCortexEngine(session.emulator);
+    await session.engine.up(connectors({ a: { caCertificate: pulumi.secret("-----BEGIN CERTIFICATE-----\nMIIB-private\n-----END CERTIFICATE-----") } }));
+    await session.engine.refresh();
+    const text = session.engine.checkpointText();
+    for (const secret of [REGISTRY_PASSWORD, REGISTRY_TOKEN, "MIIB-private", session.emulator.credentials.cortex.advanced.apiKey]) expect(text).not.toContain(secret);
+    expect(session.engine.find("a")?.secretKeys).toEqual(expect.arrayContaining(["password", "authToken", "caCertificate"]));
+    expect(connectorCalls(session.emulator.requests())).toEqual(["POST 200", "GET 200"]);
   });
 });

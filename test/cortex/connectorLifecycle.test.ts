@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { startEmulator, type Emulator } from "../../emulator";
-import { Engine, StepFailedError } from "../../harness";
+import { startEmulator } from "../../emulator";
+import { StepFailedError } from "../../harness";
 import { requireBuilt } from "../support/built";
 import {
   connectorCalls,
@@ -13,20 +13,9 @@ import {
   startCortexEngine,
   storedBody,
 } from "../support/cortexSession";
+import { useEmulatorSession } from "../support/emulatorSession";
 
-let emulator: Emulator;
-let engine: Engine | undefined;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
-afterEach(async () => {
-  await engine?.stop();
-  engine = undefined;
-});
+const session = useEmulatorSession();
 
 /** The README's Harbor connector as the API receives it. */
 const harborBody = {
@@ -49,23 +38,23 @@ const harborBody = {
 
 describe("CortexRegistryConnector lifecycle", () => {
   it("creates, shows console-side drift on refresh, updates with the full body, and deletes", async () => {
-    engine = await startCortexEngine(emulator);
-    emulator.clearRequests();
+    session.engine = await startCortexEngine(session.emulator);
+    session.emulator.clearRequests();
 
-    const preview = await engine.preview(connectors({ "harbor-prod": {} }));
+    const preview = await session.engine.preview(connectors({ "harbor-prod": {} }));
     expect(preview.steps.map((s) => s.op)).toEqual(["create"]);
-    expect(emulator.requests()).toEqual([]);
+    expect(session.emulator.requests()).toEqual([]);
 
-    const created = await engine.up(connectors({ "harbor-prod": {} }));
+    const created = await session.engine.up(connectors({ "harbor-prod": {} }));
     expect(created.steps.map((s) => s.op)).toEqual(["create"]);
-    expect(connectorCalls(emulator.requests())).toEqual(["POST 200"]);
-    expect(emulator.requests()[0].body).toEqual(harborBody);
-    const state = engine.find("harbor-prod")!;
+    expect(connectorCalls(session.emulator.requests())).toEqual(["POST 200"]);
+    expect(session.emulator.requests()[0].body).toEqual(harborBody);
+    const state = session.engine.find("harbor-prod")!;
     const id = state.id;
-    expect(emulator.cortex.get(id)?.body).toMatchObject({ ...harborBody, connector_id: id });
+    expect(session.emulator.cortex.get(id)?.body).toMatchObject({ ...harborBody, connector_id: id });
     expect(state.outputs).toMatchObject({
       connectorId: id,
-      apiUrl: emulator.cortexUrl,
+      apiUrl: session.emulator.cortexUrl,
       vendor: "HARBOR",
       initialScanConfiguration: { mode: "TAGS_MODIFIED_DAYS", numDays: 7 },
       enabled: true,
@@ -74,75 +63,75 @@ describe("CortexRegistryConnector lifecycle", () => {
     });
 
     // Someone edits the connector in the console.
-    emulator.cortex.put({ ...emulator.cortex.get(id)!.body, region: "eu-west-1", insecure_pull: true });
-    emulator.clearRequests();
-    const refresh = await engine.refresh();
+    session.emulator.cortex.put({ ...session.emulator.cortex.get(id)!.body, region: "eu-west-1", insecure_pull: true });
+    session.emulator.clearRequests();
+    const refresh = await session.engine.refresh();
     expect(refresh.steps.map((s) => s.op)).toEqual(["refresh"]);
-    expect(connectorCalls(emulator.requests())).toEqual(["GET 200"]);
-    const refreshed = engine.find("harbor-prod")!.outputs;
+    expect(connectorCalls(session.emulator.requests())).toEqual(["GET 200"]);
+    const refreshed = session.engine.find("harbor-prod")!.outputs;
     expect(refreshed).toMatchObject({ region: "eu-west-1", insecurePull: true, connectorId: id });
     // GET never returns the credentials: the state keeps them.
     expect(refreshed).toMatchObject({ password: REGISTRY_PASSWORD, authToken: REGISTRY_TOKEN });
 
-    const drift = await engine.preview(connectors({ "harbor-prod": {} }));
+    const drift = await session.engine.preview(connectors({ "harbor-prod": {} }));
     expect(drift.steps[0]).toMatchObject({ op: "update", diff: { changes: "some", replaces: [] } });
     expect(drift.steps[0].olds).toMatchObject({ region: "eu-west-1" });
     expect(drift.steps[0].news).toMatchObject({ region: "us-east-1" });
 
-    emulator.clearRequests();
-    await engine.up(connectors({ "harbor-prod": {} }));
-    expect(connectorCalls(emulator.requests())).toEqual(["PUT 200"]);
-    const put = emulator.requests()[0];
+    session.emulator.clearRequests();
+    await session.engine.up(connectors({ "harbor-prod": {} }));
+    expect(connectorCalls(session.emulator.requests())).toEqual(["PUT 200"]);
+    const put = session.emulator.requests()[0];
     expect(put.path).toBe(`/public_api/v1/cwp/registry_onboarding/instances/${id}`);
     expect(put.body).toEqual(harborBody);
-    expect(emulator.cortex.get(id)?.body).toMatchObject({ region: "us-east-1", insecure_pull: false, password: REGISTRY_PASSWORD });
+    expect(session.emulator.cortex.get(id)?.body).toMatchObject({ region: "us-east-1", insecure_pull: false, password: REGISTRY_PASSWORD });
 
-    emulator.clearRequests();
-    const changed = await engine.up(connectors({ "harbor-prod": { initialScanConfiguration: { mode: "LATEST_TAG" }, url: "https://harbor2.example.com" } }));
+    session.emulator.clearRequests();
+    const changed = await session.engine.up(connectors({ "harbor-prod": { initialScanConfiguration: { mode: "LATEST_TAG" }, url: "https://harbor2.example.com" } }));
     expect(changed.steps.map((s) => s.op)).toEqual(["update"]);
-    expect(connectorCalls(emulator.requests())).toEqual(["PUT 200"]);
-    expect(emulator.requests()[0].body).toMatchObject({
+    expect(connectorCalls(session.emulator.requests())).toEqual(["PUT 200"]);
+    expect(session.emulator.requests()[0].body).toMatchObject({
       initial_scan_configuration: { mode: "LATEST_TAG" },
       url: "https://harbor2.example.com",
       password: REGISTRY_PASSWORD,
       auth_token: REGISTRY_TOKEN,
     });
 
-    emulator.clearRequests();
-    const same = await engine.up(connectors({ "harbor-prod": { initialScanConfiguration: { mode: "LATEST_TAG" }, url: "https://harbor2.example.com" } }));
+    session.emulator.clearRequests();
+    const same = await session.engine.up(connectors({ "harbor-prod": { initialScanConfiguration: { mode: "LATEST_TAG" }, url: "https://harbor2.example.com" } }));
     expect(same.steps.map((s) => s.op)).toEqual(["same"]);
-    expect(emulator.requests()).toEqual([]);
+    expect(session.emulator.requests()).toEqual([]);
 
-    await engine.destroy();
-    expect(connectorCalls(emulator.requests())).toEqual(["DELETE 200"]);
-    expect(emulator.cortex.connectors()).toEqual([]);
-    expect(engine.resources).toEqual([]);
+    await session.engine.destroy();
+    expect(connectorCalls(session.emulator.requests())).toEqual(["DELETE 200"]);
+    expect(session.emulator.cortex.connectors()).toEqual([]);
+    expect(session.engine.resources).toEqual([]);
   });
 
   it("deletes a connector that was already deleted in the console, and a refresh drops it", async () => {
-    engine = await startCortexEngine(emulator);
-    await engine.up(connectors({ a: {}, b: {} }));
-    const [a, b] = [engine.find("a")!.id, engine.find("b")!.id];
-    await deleteOutOfBand(emulator, a);
-    await deleteOutOfBand(emulator, b);
+    session.engine = await startCortexEngine(session.emulator);
+    await session.engine.up(connectors({ a: {}, b: {} }));
+    const [a, b] = [session.engine.find("a")!.id, session.engine.find("b")!.id];
+    await deleteOutOfBand(session.emulator, a);
+    await deleteOutOfBand(session.emulator, b);
 
-    emulator.clearRequests();
-    await engine.destroy();
-    expect(connectorCalls(emulator.requests())).toEqual(["DELETE 404", "DELETE 404"]);
-    expect(engine.resources).toEqual([]);
+    session.emulator.clearRequests();
+    await session.engine.destroy();
+    expect(connectorCalls(session.emulator.requests())).toEqual(["DELETE 404", "DELETE 404"]);
+    expect(session.engine.resources).toEqual([]);
 
-    await engine.up(connectors({ c: {} }));
-    await deleteOutOfBand(emulator, engine.find("c")!.id);
-    const refresh = await engine.refresh();
+    await session.engine.up(connectors({ c: {} }));
+    await deleteOutOfBand(session.emulator, session.engine.find("c")!.id);
+    const refresh = await session.engine.refresh();
     expect(refresh.steps.map((s) => s.op)).toEqual(["gone"]);
-    expect(engine.resources).toEqual([]);
+    expect(session.engine.resources).toEqual([]);
   });
 
   it("reports an update of a connector deleted outside Pulumi, saying to refresh", async () => {
-    engine = await startCortexEngine(emulator);
-    await engine.up(connectors({ a: {} }));
-    await deleteOutOfBand(emulator, engine.find("a")!.id);
-    const error = await engine.up(connectors({ a: { region: "eu-west-1" } })).catch((e: Error) => e);
+    session.engine = await startCortexEngine(session.emulator);
+    await session.engine.up(connectors({ a: {} }));
+    await deleteOutOfBand(session.emulator, session.engine.find("a")!.id);
+    const error = await session.engine.up(connectors({ a: { region: "eu-west-1" } })).catch((e: Error) => e);
     expect(error).toBeInstanceOf(StepFailedError);
     expect((error as Error).message).toMatch(
       /Cortex PUT \/public_api\/v1\/cwp\/registry_onboarding\/instances\/[\w-]+ failed with HTTP 404: NOT_FOUND: registry connector .* not found\. The connector no longer exists .* Run `pulumi refresh`/,
@@ -152,44 +141,44 @@ describe("CortexRegistryConnector lifecycle", () => {
 
 describe("CortexRegistryConnector replacement", () => {
   it("replaces the connector when vendor changes: the new one is created first, then the old one deleted", async () => {
-    engine = await startCortexEngine(emulator);
-    await engine.up(connectors({ registry: {} }));
-    const oldId = engine.find("registry")!.id;
+    session.engine = await startCortexEngine(session.emulator);
+    await session.engine.up(connectors({ registry: {} }));
+    const oldId = session.engine.find("registry")!.id;
 
-    emulator.clearRequests();
-    const plan = await engine.up(connectors({ registry: { vendor: "DOCKER" } }));
+    session.emulator.clearRequests();
+    const plan = await session.engine.up(connectors({ registry: { vendor: "DOCKER" } }));
     expect(plan.steps[0]).toMatchObject({ op: "replace", diff: { replaces: ["vendor"], deleteBeforeReplace: false } });
-    expect(connectorCalls(emulator.requests())).toEqual(["POST 200", "DELETE 200"]);
-    expect(emulator.requests()[1].path).toContain(oldId);
-    const newId = engine.find("registry")!.id;
+    expect(connectorCalls(session.emulator.requests())).toEqual(["POST 200", "DELETE 200"]);
+    expect(session.emulator.requests()[1].path).toContain(oldId);
+    const newId = session.engine.find("registry")!.id;
     expect(newId).not.toBe(oldId);
-    expect(emulator.cortex.connectors().map((c) => [c.connectorId, c.body.vendor])).toEqual([[newId, "DOCKER"]]);
+    expect(session.emulator.cortex.connectors().map((c) => [c.connectorId, c.body.vendor])).toEqual([[newId, "DOCKER"]]);
   });
 
   it.each([
     ["registryType", { registryType: "CLOUD_HOSTED" as const }],
     ["scanningMode", { scanningMode: "OUTPOST" as const, outpostId: "outpost-1" }],
   ])("replaces on %s too", async (field, overrides) => {
-    engine = await startCortexEngine(emulator);
-    await engine.up(connectors({ registry: {} }));
-    const plan = await engine.preview(connectors({ registry: overrides }));
+    session.engine = await startCortexEngine(session.emulator);
+    await session.engine.up(connectors({ registry: {} }));
+    const plan = await session.engine.preview(connectors({ registry: overrides }));
     expect(plan.steps[0]).toMatchObject({ op: "replace", diff: { replaces: [field] } });
   });
 
   it("replaces when the connector's tenant changes, updates in place otherwise", async () => {
     const other = await startEmulator();
     try {
-      engine = await startCortexEngine(emulator);
-      await engine.up(connectors({ registry: {} }));
+      session.engine = await startCortexEngine(session.emulator);
+      await session.engine.up(connectors({ registry: {} }));
       const key = other.credentials.cortex.advanced;
       const tenant = { apiUrl: other.cortexUrl, apiKey: pulumi.secret(key.apiKey), apiKeyId: key.apiKeyId };
-      const plan = await engine.up(connectors({ registry: { tenant } }));
+      const plan = await session.engine.up(connectors({ registry: { tenant } }));
       expect(plan.steps[0]).toMatchObject({ op: "replace", diff: { replaces: ["tenant.apiUrl"] } });
       expect(other.cortex.connectors()).toHaveLength(1);
-      expect(emulator.cortex.connectors()).toHaveLength(0);
-      expect(engine.find("registry")!.outputs.apiUrl).toBe(other.cortexUrl);
+      expect(session.emulator.cortex.connectors()).toHaveLength(0);
+      expect(session.engine.find("registry")!.outputs.apiUrl).toBe(other.cortexUrl);
 
-      const inPlace = await engine.preview(connectors({ registry: { tenant, name: "renamed", username: "robot$other", enabled: false } }));
+      const inPlace = await session.engine.preview(connectors({ registry: { tenant, name: "renamed", username: "robot$other", enabled: false } }));
       expect(inPlace.steps[0]).toMatchObject({ op: "update", diff: { replaces: [] } });
     } finally {
       await other.close();
@@ -201,70 +190,71 @@ describe("CortexRegistryConnector import", () => {
   type ProviderModule = typeof import("../../provider/cortex/connectorProvider");
 
   const seedHarbor = (overrides: Record<string, unknown> = {}) =>
-    emulator.cortex.put({ ...harborBody, password: "console-password", auth_token: "console-token", connector_id: "existing-1", ...overrides });
+    session.emulator.cortex.put({ ...harborBody, password: "console-password", auth_token: "console-token", connector_id: "existing-1", ...overrides });
 
   it("adopts an existing connector by id with the import option: no create, the declared secrets written once", async () => {
     seedHarbor();
-    engine = await startCortexEngine(emulator);
-    emulator.clearRequests();
+    session.engine = await startCortexEngine(session.emulator);
+    session.emulator.clearRequests();
     const importing = connectors({ "harbor-prod": {} }, { "harbor-prod": { import: "existing-1" } });
 
-    const plan = await engine.up(importing);
+    const plan = await session.engine.up(importing);
     expect(plan.steps.map((s) => s.op)).toEqual(["create"]);
-    expect(connectorCalls(emulator.requests())).toEqual(["GET 200", "PUT 200"]);
-    expect(engine.find("harbor-prod")).toMatchObject({ id: "existing-1", outputs: { connectorId: "existing-1" } });
-    expect(emulator.cortex.connectors()).toHaveLength(1);
-    expect(emulator.cortex.get("existing-1")?.body).toMatchObject({ password: REGISTRY_PASSWORD, auth_token: REGISTRY_TOKEN });
+    expect(connectorCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200"]);
+    expect(session.engine.find("harbor-prod")).toMatchObject({ id: "existing-1", outputs: { connectorId: "existing-1" } });
+    expect(session.emulator.cortex.connectors()).toHaveLength(1);
+    expect(session.emulator.cortex.get("existing-1")?.body).toMatchObject({ password: REGISTRY_PASSWORD, auth_token: REGISTRY_TOKEN });
 
-    emulator.clearRequests();
-    expect((await engine.up(importing)).steps.map((s) => s.op)).toEqual(["same"]);
-    expect((await engine.up(connectors({ "harbor-prod": {} }))).steps.map((s) => s.op)).toEqual(["same"]);
-    expect(emulator.requests()).toEqual([]);
+    session.emulator.clearRequests();
+    expect((await session.engine.up(importing)).steps.map((s) => s.op)).toEqual(["same"]);
+    expect((await session.engine.up(connectors({ "harbor-prod": {} }))).steps.map((s) => s.op)).toEqual(["same"]);
+    expect(session.emulator.requests()).toEqual([]);
 
-    await engine.up(connectors({ "harbor-prod": { region: "eu-west-1" } }));
-    expect(emulator.cortex.get("existing-1")?.body.region).toBe("eu-west-1");
+    await session.engine.up(connectors({ "harbor-prod": { region: "eu-west-1" } }));
+    expect(session.emulator.cortex.get("existing-1")?.body.region).toBe("eu-west-1");
   });
 
   it("ignores the import option once the connector is in the stack: a replacement creates a new connector", async () => {
     seedHarbor();
-    engine = await startCortexEngine(emulator);
+    session.engine = await startCortexEngine(session.emulator);
     const importing = { "harbor-prod": { import: "existing-1" } };
-    await engine.up(connectors({ "harbor-prod": {} }, importing));
+    await session.engine.up(connectors({ "harbor-prod": {} }, importing));
 
-    emulator.clearRequests();
-    const plan = await engine.up(connectors({ "harbor-prod": { vendor: "DOCKER" } }, importing));
+    session.emulator.clearRequests();
+    const plan = await session.engine.up(connectors({ "harbor-prod": { vendor: "DOCKER" } }, importing));
     expect(plan.steps[0]).toMatchObject({ op: "replace", diff: { replaces: ["vendor"] } });
-    expect(connectorCalls(emulator.requests())).toEqual(["POST 200", "DELETE 200"]);
-    expect(emulator.cortex.get("existing-1")).toBeUndefined();
-    expect(emulator.cortex.connectors().map((c) => c.body.vendor)).toEqual(["DOCKER"]);
+    expect(connectorCalls(session.emulator.requests())).toEqual(["POST 200", "DELETE 200"]);
+    expect(session.emulator.cortex.get("existing-1")).toBeUndefined();
+    expect(session.emulator.cortex.connectors().map((c) => c.body.vendor)).toEqual(["DOCKER"]);
   });
 
   it("refuses to import a connector the program does not describe as it is, changing nothing", async () => {
     seedHarbor({ region: "eu-west-1", outpost_id: "outpost-7" });
-    engine = await startCortexEngine(emulator);
-    emulator.clearRequests();
-    const error = await engine.up(connectors({ "harbor-prod": {} }, { "harbor-prod": { import: "existing-1" } })).catch((e: Error) => e);
+    session.engine = await startCortexEngine(session.emulator);
+    session.emulator.clearRequests();
+    const error = await session.engine.up(connectors({ "harbor-prod": {} }, { "harbor-prod": { import: "existing-1" } })).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/Registry connector "existing-1" cannot be imported as declared/);
     expect((error as Error).message).toContain('region: the tenant has "eu-west-1", the program declares "us-east-1"');
     expect((error as Error).message).toContain('outpostId: the tenant has "outpost-7", the program declares nothing');
-    expect(connectorCalls(emulator.requests())).toEqual(["GET 200"]);
-    expect(engine.resources).toEqual([]);
+    expect(connectorCalls(session.emulator.requests())).toEqual(["GET 200"]);
+    expect(session.engine.resources).toEqual([]);
   });
 
   it("says so when there is no connector with that id", async () => {
-    engine = await startCortexEngine(emulator);
-    const error = await engine.up(connectors({ a: {} }, { a: { import: "no-such-id" } })).catch((e: Error) => e);
+    session.engine = await startCortexEngine(session.emulator);
+    const error = await session.engine.up(connectors({ a: {} }, { a: { import: "no-such-id" } })).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/There is no registry connector with id "no-such-id" in the Cortex tenant http:\/\/127\.0\.0\.1:\d+/);
-    expect(emulator.cortex.connectors()).toEqual([]);
+    expect(session.emulator.cortex.connectors()).toEqual([]);
   });
 
   it("cannot go through the engine's own import step, which reads with no state and so cannot load a dynamic provider", async () => {
     seedHarbor();
     const { CortexRegistryConnectorProvider } = requireBuilt<ProviderModule>("provider/cortex/connectorProvider");
-    engine = await startCortexEngine(emulator);
-    emulator.clearRequests();
+    session.engine = await startCortexEngine(session.emulator);
+    session.emulator.clearRequests();
+    class RawDynamicResource extends pulumi.dynamic.Resource {}
     const raw = () =>
-      void new pulumi.dynamic.Resource(
+      void new RawDynamicResource(
         new CortexRegistryConnectorProvider(),
         "raw",
         { ...harborArgs() },
@@ -272,18 +262,18 @@ describe("CortexRegistryConnector import", () => {
         "registryScanning",
         "CortexRegistryConnector",
       );
-    const plan = await engine.preview(raw);
+    const plan = await session.engine.preview(raw);
     expect(plan.steps.map((s) => s.op)).toEqual(["import"]);
-    const error = await engine.up(raw).catch((e: Error) => e);
+    const error = await session.engine.up(raw).catch((e: Error) => e);
     expect(String(error)).toMatch(/import of .*raw failed: .*code must be a string/);
-    expect(emulator.requests()).toEqual([]);
+    expect(session.emulator.requests()).toEqual([]);
   });
 });
 
 describe("CortexRegistryConnector stored body", () => {
   it("maps camelCase arguments to the API's snake_case body, vendor-specific fields included", async () => {
-    engine = await startCortexEngine(emulator);
-    await engine.up(
+    session.engine = await startCortexEngine(session.emulator);
+    await session.engine.up(
       connectors({
         gitlab: {
           vendor: "GITLAB_CONTAINER_REGISTRY",
@@ -301,7 +291,7 @@ describe("CortexRegistryConnector stored body", () => {
         },
       }),
     );
-    expect(storedBody(emulator, "gitlab")).toMatchObject({
+    expect(storedBody(session.emulator, "gitlab")).toMatchObject({
       vendor: "GITLAB_CONTAINER_REGISTRY",
       scanning_mode: "BROKER",
       broker_id: "broker-1",
@@ -313,7 +303,7 @@ describe("CortexRegistryConnector stored body", () => {
       allow_static_ips: true,
       ip_identifier: "ip-1",
     });
-    expect(storedBody(emulator, "gitlab")).not.toHaveProperty("asset_scope_filters");
-    expect(engine.find("gitlab")!.outputs.vendorSpecificConfiguration).toEqual({ groupIds: ["12", "34"], apiDomainName: "gitlab.example.com" });
+    expect(storedBody(session.emulator, "gitlab")).not.toHaveProperty("asset_scope_filters");
+    expect(session.engine.find("gitlab")!.outputs.vendorSpecificConfiguration).toEqual({ groupIds: ["12", "34"], apiDomainName: "gitlab.example.com" });
   });
 });

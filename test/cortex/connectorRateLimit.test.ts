@@ -1,21 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
-import type { Engine } from "../../harness";
+import { describe, expect, it } from "vitest";
 import { connectorCalls, connectors, startCortexEngine } from "../support/cortexSession";
+import { useEmulatorSession } from "../support/emulatorSession";
 
-let emulator: Emulator;
-let engine: Engine | undefined;
-beforeAll(async () => {
-  emulator = await startEmulator({ cortex: { rateLimit: true } });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
-afterEach(async () => {
-  await engine?.stop();
-  engine = undefined;
-});
+const session = useEmulatorSession({ cortex: { rateLimit: true } });
 
 const many = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`registry-${i}`, {}]));
 
@@ -31,21 +18,21 @@ function busiestSecond(times: number[]): number {
 
 describe("CortexRegistryConnector under the tenant's rate limit", () => {
   it("creates 30 connectors at once with the limit on: none fails, no 429, about 10 requests a second", async () => {
-    engine = await startCortexEngine(emulator, { parallel: 30 });
-    emulator.clearRequests();
+    session.engine = await startCortexEngine(session.emulator, { parallel: 30 });
+    session.emulator.clearRequests();
     const started = Date.now();
-    const plan = await engine.up(connectors(many(30)));
+    const plan = await session.engine.up(connectors(many(30)));
     const elapsedMs = Date.now() - started;
 
     expect(plan.steps.filter((s) => s.op === "create")).toHaveLength(30);
-    expect(engine.resources).toHaveLength(30);
-    expect(emulator.cortex.connectors()).toHaveLength(30);
-    const calls = connectorCalls(emulator.requests());
+    expect(session.engine.resources).toHaveLength(30);
+    expect(session.emulator.cortex.connectors()).toHaveLength(30);
+    const calls = connectorCalls(session.emulator.requests());
     const tooMany = calls.filter((c) => c === "POST 429").length;
     expect(calls.filter((c) => c === "POST 200")).toHaveLength(30);
     expect(tooMany).toBe(0);
     // Evenly spaced at the client's pace of one every 104 ms: 10 in the busiest second, the limit and not less.
-    const times = emulator.requests().map((r) => r.time);
+    const times = session.emulator.requests().map((r) => r.time);
     const spanMs = times[times.length - 1] - times[0];
     expect(busiestSecond(times)).toBe(10);
     expect(spanMs).toBeGreaterThanOrEqual(29 * 100);
@@ -55,21 +42,21 @@ describe("CortexRegistryConnector under the tenant's rate limit", () => {
         `whole up (program, checks, creates) ${(elapsedMs / 1000).toFixed(2)} s, ${tooMany} HTTP 429`,
     );
 
-    emulator.clearRequests();
-    await engine.destroy();
-    expect(connectorCalls(emulator.requests()).filter((c) => c === "DELETE 200")).toHaveLength(30);
-    expect(emulator.cortex.connectors()).toEqual([]);
+    session.emulator.clearRequests();
+    await session.engine.destroy();
+    expect(connectorCalls(session.emulator.requests()).filter((c) => c === "DELETE 200")).toHaveLength(30);
+    expect(session.emulator.cortex.connectors()).toEqual([]);
   });
 
   it("retries the 429s another client of the tenant causes, within the same limit", async () => {
-    engine = await startCortexEngine(emulator, { parallel: 10 });
-    emulator.faults.failNext(5, 429, { api: "cortex", method: "POST" });
-    emulator.clearRequests();
-    await engine.up(connectors(many(10)));
-    const calls = connectorCalls(emulator.requests());
+    session.engine = await startCortexEngine(session.emulator, { parallel: 10 });
+    session.emulator.faults.failNext(5, 429, { api: "cortex", method: "POST" });
+    session.emulator.clearRequests();
+    await session.engine.up(connectors(many(10)));
+    const calls = connectorCalls(session.emulator.requests());
     expect(calls.filter((c) => c === "POST 429")).toHaveLength(5);
     expect(calls.filter((c) => c === "POST 200")).toHaveLength(10);
-    expect(emulator.cortex.connectors()).toHaveLength(10);
-    await engine.destroy();
+    expect(session.emulator.cortex.connectors()).toHaveLength(10);
+    await session.engine.destroy();
   });
 });
