@@ -20,8 +20,6 @@ function shortType(type: string): string {
   return type.replace(/^pulumi-nodejs:dynamic\//, "");
 }
 
-const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value));
-
 /** Changed leaf properties as `path: old => new`, with secrets masked. */
 export function propertyChanges(olds: Record<string, unknown>, news: Record<string, unknown>, prefix = ""): string[] {
   const lines: string[] = [];
@@ -32,7 +30,7 @@ export function propertyChanges(olds: Record<string, unknown>, news: Record<stri
     if (isDeepStrictEqual(a, b)) continue;
     if (SECRET.has(key)) lines.push(`${path}: [secret] => [secret]`);
     else if (isPlainObject(a) && isPlainObject(b)) lines.push(...propertyChanges(a, b, path));
-    else lines.push(`${path}: ${a === undefined ? "(none)" : show(a)} => ${b === undefined ? "(none)" : show(b)}`);
+    else lines.push(`${path}: ${a === undefined ? "(none)" : JSON.stringify(a)} => ${b === undefined ? "(none)" : JSON.stringify(b)}`);
   }
   return lines;
 }

@@ -92,3 +92,16 @@ export function resolveConnection(
     insecureSkipTlsVerify: pick("insecureSkipTlsVerify") === "true",
   };
 }
+
+/**
+ * The console URL these inputs would use, without requiring credentials (a
+ * diff compares consoles before any call). Undefined when none is configured.
+ */
+export function resolveConsoleUrl(
+  consoleArgs: ConsoleArgs | undefined,
+  stackConfig: Record<string, string | undefined>,
+  environment: Record<string, string | undefined>,
+): string | undefined {
+  const url = consoleArgs ? consoleArgs.url : [stackConfig[STACK_CONFIG_KEYS.url], environment[ENVIRONMENT_VARIABLES.url]].find((v) => v);
+  return url ? url.replace(/\/+$/, "") : undefined;
+}

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
-import { resolveConnection } from "./connection";
+import { ConnectionError, resolveConnection, resolveConsoleUrl } from "./connection";
 import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields } from "./registryEntry";
 import { findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite } from "./registryPlan";
 import {
@@ -46,16 +46,22 @@ export function check(news: Record<string, unknown>): { inputs: Record<string, u
   return { inputs: { ...inputs }, failures };
 }
 
-export function diff(olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): { changes: boolean; replaces: string[] } {
-  // A different console is a different list: make the new one, then clean up the old.
-  const replaces = (olds.console?.url ?? "") !== (news.console?.url ?? "") ? ["console.url"] : [];
+export function diff(
+  olds: RegistrySettingsOutputs,
+  news: RegistrySettingsInputs,
+  context: ProviderContext,
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  // A different console is a different list: write the new one first, then remove the entries from the old one.
+  const newUrl = resolveConsoleUrl(news.console, context.stackConfig, context.environment);
+  const moved = newUrl !== undefined && olds.consoleUrl !== undefined && newUrl !== olds.consoleUrl;
+  const replaces = moved ? ["console.url"] : [];
   const changes =
-    replaces.length > 0 ||
+    moved ||
     olds.mode !== news.mode ||
     olds.scanLater !== news.scanLater ||
     !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
     !isDeepStrictEqual(olds.specifications, news.specifications);
-  return { changes, replaces };
+  return { changes, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
@@ -65,12 +71,12 @@ export async function create(inputs: RegistrySettingsInputs, context: ProviderCo
 }
 
 export async function update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs, context: ProviderContext) {
-  const { client, consoleUrl } = connect(news, context);
+  const { client, consoleUrl } = connect(news, context, olds.consoleUrl);
   return { outs: await write(client, consoleUrl, news, managedIdentities(olds), id) };
 }
 
 export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
-  const { client, consoleUrl } = connect(olds, context);
+  const { client, consoleUrl } = connect(olds, context, olds.consoleUrl);
   const remote = await client.getRegistryEntries();
   const remoteByIdentity = new Map(remote.map((entry) => [identityOf(entry), entry]));
   const specifications: Record<string, RegistryEntryFields> = {};
@@ -97,7 +103,7 @@ export async function read(id: string, olds: RegistrySettingsOutputs, context: P
 }
 
 export async function remove(olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
-  const { client } = connect(olds, context);
+  const { client } = connect(olds, context, olds.consoleUrl);
   const managed = managedIdentities(olds);
   const remote = await client.getRegistryEntries();
   const { entries, removed } = planRegistryRemoval(remote, managed);
@@ -146,8 +152,19 @@ async function write(
   return outs;
 }
 
-function connect(inputs: Pick<RegistrySettingsInputs, "console">, context: ProviderContext) {
+/**
+ * The client for the console these inputs name. With `expectedUrl` (the
+ * console the state's entries live in), refuses another console: its entries
+ * would otherwise be read, changed or removed on the wrong list.
+ */
+function connect(inputs: Pick<RegistrySettingsInputs, "console">, context: ProviderContext, expectedUrl?: string) {
   const connection = resolveConnection(inputs.console, context.stackConfig, context.environment);
+  if (expectedUrl !== undefined && connection.url !== expectedUrl) {
+    throw new ConnectionError(
+      `This RegistrySettings manages entries in the console ${expectedUrl}, but the console configured now is ${connection.url}. ` +
+        "Restore the previous prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL) to refresh or delete it there, or give the resource a console argument.",
+    );
+  }
   return { client: new ComputeClient(connection, context.clientOptions), consoleUrl: connection.url };
 }
 

@@ -26,7 +26,7 @@ export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async diff(_id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): Promise<pulumi.dynamic.DiffResult> {
-    return handlers().diff(olds, news);
+    return handlers().diff(olds, news, this.context());
   }
 
   async create(inputs: RegistrySettingsInputs): Promise<pulumi.dynamic.CreateResult<RegistrySettingsOutputs>> {

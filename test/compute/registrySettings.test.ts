@@ -137,6 +137,47 @@ describe("RegistrySettings lifecycle in managed mode", () => {
   });
 });
 
+describe("RegistrySettings moving to another console", () => {
+  it("writes the entries to the new console first, then removes them from the old one, leaving its other entries", async () => {
+    const other = await startEmulator({ compute: { username: "admin", password: session.emulator.credentials.compute.password } });
+    try {
+      session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
+      const onConsole = (url: string) => () =>
+        void new RegistrySettings("compute", {
+          specifications: declaredSpecs(2),
+          console: { url, username: "admin", password: pulumi.secret(session.emulator.credentials.compute.password) },
+        });
+      session.engine = await Engine.start();
+      await session.engine.up(onConsole(session.emulator.computeUrl));
+      const plan = await session.engine.up(onConsole(`${other.computeUrl}/`));
+      expect(plan.steps.map((s) => [s.op, s.diff?.replaces])).toEqual([["replace", ["console.url"]]]);
+      expect(other.compute.entries().map((e) => e.repository)).toEqual(["team/repo-0", "team/repo-1"]);
+      expect(repositories()).toEqual(["ops/legacy"]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses to delete on a console other than the one its entries live in", async () => {
+    const other = await startEmulator();
+    try {
+      session.engine = await startComputeEngine(session.emulator);
+      await session.engine.up(settings(declaredSpecs(1)));
+      const checkpoint = session.engine.resources;
+      await session.engine.stop();
+      // The same stack, after someone pointed prismaCloudCompute:url at another console.
+      session.engine = await startComputeEngine(other);
+      session.engine.resources = checkpoint;
+      const error = await session.engine.destroy().catch((e: Error) => e);
+      expect(String(error)).toMatch(/manages entries in the console .* but the console configured now is .*Restore the previous prismaCloudCompute:url/s);
+      expect(other.requests()).toEqual([]);
+      expect(session.emulator.compute.entries()).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("RegistrySettings in authoritative mode", () => {
   it("makes the list exactly the declared entries, and a refresh shows entries added since", async () => {
     session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
