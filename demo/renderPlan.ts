@@ -41,8 +41,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Per-entry lines for a RegistrySettings: one line per added, removed or changed entry, by name. */
 export function entryChanges(olds: unknown, news: unknown): string[] {
-  const before = (isPlainObject(olds) ? olds : {}) as Record<string, Record<string, unknown>>;
-  const after = (isPlainObject(news) ? news : {}) as Record<string, Record<string, unknown>>;
+  const before = decodeEntries(olds);
+  const after = decodeEntries(news);
   const lines: string[] = [];
   for (const name of Object.keys(after)) {
     if (!(name in before)) lines.push(`+ ${name}  ${describeEntry(after[name])}`);
@@ -51,6 +51,14 @@ export function entryChanges(olds: unknown, news: unknown): string[] {
   for (const name of Object.keys(before)) if (!(name in after)) lines.push(`- ${name}  ${describeEntry(before[name])}`);
   if (lines.length <= ENTRIES_SHOWN) return lines;
   return [...lines.slice(0, ENTRIES_SHOWN), `... and ${lines.length - ENTRIES_SHOWN} more entries`];
+}
+
+/** Entries keyed by name, each held as one canonical JSON string. */
+function decodeEntries(specifications: unknown): Record<string, Record<string, unknown>> {
+  if (!isPlainObject(specifications)) return {};
+  return Object.fromEntries(
+    Object.entries(specifications).map(([name, text]) => [name, typeof text === "string" ? (JSON.parse(text) as Record<string, unknown>) : {}]),
+  );
 }
 
 function describeEntry(entry: Record<string, unknown>): string {

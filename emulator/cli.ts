@@ -1,19 +1,41 @@
+import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { startEmulator, type Emulator } from "./index";
 
-const USAGE = `Usage: npm run emulator -- [--port 8080] [--token-lifetime SECONDS] [--rate-limit] [--requests-per-second N]
+const USAGE = `Usage: npm run emulator -- [--port 8080] [--token-lifetime SECONDS] [--rate-limit] [--requests-per-second N] [--empty]
 
 Runs the Prisma Cloud Compute + Cortex emulator in the foreground on 127.0.0.1.
+The console starts with one registry entry added by someone else (so a
+managed-mode \`pulumi destroy\` has an entry to leave in place); --empty starts it empty.
   --port                  port to listen on (default 8080; 0 picks a free one)
   --token-lifetime        Compute bearer token lifetime in seconds (default 1800)
   --rate-limit            enforce the Cortex tenant rate limit
-  --requests-per-second   Cortex rate limit (default 10; implies --rate-limit)`;
+  --requests-per-second   Cortex rate limit (default 10; implies --rate-limit)
+  --empty                 start the console with no registry entries`;
+
+/**
+ * The entry the console starts with: added in the console by someone else,
+ * not declared by any program, so it shows how a stack leaves such entries alone.
+ */
+const SEED_ENTRY: Readonly<Record<string, unknown>> = {
+  version: "2",
+  registry: "",
+  repository: "library/alpine",
+  tag: "3.20",
+  os: "linux",
+  cap: 5,
+  scanners: 1,
+  collections: ["All"],
+  credentialID: "dockerhub",
+};
+const SEED_DESCRIPTION = "docker.io/library/alpine:3.20 (linux)";
 
 interface CliSettings {
   port: number;
   tokenLifetimeSeconds?: number;
   rateLimit: boolean;
   requestsPerSecond?: number;
+  empty: boolean;
 }
 
 class UsageError extends Error {}
@@ -34,6 +56,7 @@ function parseSettings(argv: string[]): CliSettings | "help" {
       "token-lifetime": { type: "string" },
       "rate-limit": { type: "boolean" },
       "requests-per-second": { type: "string" },
+      empty: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -44,6 +67,7 @@ function parseSettings(argv: string[]): CliSettings | "help" {
     tokenLifetimeSeconds: parseNumber("token-lifetime", values["token-lifetime"]),
     rateLimit: values["rate-limit"] === true || requestsPerSecond !== undefined,
     requestsPerSecond,
+    empty: values.empty === true,
   };
 }
 
@@ -52,7 +76,7 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-function connectionInstructions(emulator: Emulator): string {
+function connectionInstructions(emulator: Emulator, empty: boolean): string {
   const { compute, cortex } = emulator.credentials;
   const exports = [
     `PRISMA_CLOUD_COMPUTE_URL=${shellQuote(emulator.computeUrl)}`,
@@ -79,6 +103,9 @@ function connectionInstructions(emulator: Emulator): string {
     `Prisma Cloud Compute  ${emulator.computeUrl}/api/v1/...`,
     `  username ${compute.username}`,
     `  password ${compute.password}`,
+    empty
+      ? `  registry entries: none (started with --empty)`
+      : `  registry entries: 1, added in the console by someone else: ${SEED_DESCRIPTION} (start with --empty for none)`,
     `Cortex                ${emulator.cortexUrl}/public_api/v1/...`,
     `  standard key  id ${cortex.standard.apiKeyId}  key ${cortex.standard.apiKey}`,
     `  advanced key  id ${cortex.advanced.apiKeyId}  key ${cortex.advanced.apiKey}`,
@@ -109,10 +136,10 @@ async function main(): Promise<void> {
 
   const emulator = await startEmulator({
     port: settings.port,
-    compute: { tokenLifetimeSeconds: settings.tokenLifetimeSeconds },
+    compute: { tokenLifetimeSeconds: settings.tokenLifetimeSeconds, entries: settings.empty ? [] : [{ ...SEED_ENTRY, id: randomBytes(12).toString("hex") }] },
     cortex: { rateLimit: settings.rateLimit, requestsPerSecond: settings.requestsPerSecond },
   });
-  console.log(connectionInstructions(emulator));
+  console.log(connectionInstructions(emulator, settings.empty));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

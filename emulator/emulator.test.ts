@@ -1116,6 +1116,22 @@ describe("Request recording", () => {
     expect(JSON.stringify(recorded)).not.toContain(headers.authorization);
   });
 
+  it("masks the credentials of Cortex connector bodies in the recording, while the stored connector keeps them", async () => {
+    const secrets = { password: "s3cret-password", auth_token: "s3cret-token", ca_certificate: "-----BEGIN CERTIFICATE-----\nMIIB-private" };
+    const connectorId = await createConnector(emulator, { ca_certificate: secrets.ca_certificate });
+    const put = await cortex(emulator, "PUT", `${INSTANCES}/${connectorId}`, { body: connectorBody({ ...secrets, region: "us" }) });
+    expect(put.status).toBe(200);
+
+    const recorded = emulator.requests().filter((r) => r.api === "cortex");
+    expect(recorded.map((r) => r.method)).toEqual(["POST", "PUT"]);
+    for (const request of recorded) {
+      expect(request.body).toMatchObject({ password: "***", auth_token: "***", ca_certificate: "***", name: "harbor-prod" });
+    }
+    expect(recorded[1].body).toMatchObject({ region: "us" });
+    for (const secret of Object.values(secrets)) expect(JSON.stringify(recorded)).not.toContain(secret);
+    expect(emulator.cortex.get(connectorId)?.body).toMatchObject({ ...secrets, region: "us" });
+  });
+
   it("hands out copies and can be cleared", async () => {
     await compute(emulator, "POST", REGISTRY, { body: spec("a") });
     const copy = emulator.requests();

@@ -122,8 +122,14 @@ export class EmulatorServer {
     });
     const bodyRead = await readBody(request);
     if (bodyRead.kind === "read" && bodyRead.body.kind === "json") {
-      // A login body carries the console password: recorded requests must be safe to print.
-      record.jsonBody = url.pathname.endsWith("/authenticate") ? maskLoginBody(bodyRead.text) : bodyRead.text;
+      // A login body carries the console password, a connector body the registry's credentials:
+      // recorded requests must be safe to print.
+      const masked = url.pathname.endsWith("/authenticate")
+        ? LOGIN_SECRET_KEYS
+        : api === "cortex" && (method === "POST" || method === "PUT")
+          ? CONNECTOR_SECRET_KEYS
+          : undefined;
+      record.jsonBody = masked ? maskBody(bodyRead.text, masked) : bodyRead.text;
     }
 
     let reply: ApiResponse | undefined;
@@ -167,10 +173,15 @@ export class EmulatorServer {
   }
 }
 
-function maskLoginBody(text: string): string {
+/** Secrets in a Compute login body. */
+const LOGIN_SECRET_KEYS = ["password", "token"] as const;
+/** Secrets in a Cortex connector body (POST and PUT); the stored connector keeps them, the recording does not. */
+const CONNECTOR_SECRET_KEYS = ["password", "auth_token", "ca_certificate"] as const;
+
+function maskBody(text: string, keys: readonly string[]): string {
   const body = JSON.parse(text) as unknown;
   if (body === null || typeof body !== "object" || Array.isArray(body)) return text;
   const masked: Record<string, unknown> = { ...(body as Record<string, unknown>) };
-  for (const key of ["password", "token"]) if (key in masked) masked[key] = "***";
+  for (const key of keys) if (key in masked) masked[key] = "***";
   return JSON.stringify(masked);
 }

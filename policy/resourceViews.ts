@@ -82,15 +82,26 @@ export function registrySettingsIn(resources: readonly PolicyResourceLike[]): Re
 export function registryEntries(specifications: Plain | undefined): RegistryEntry[] | Unknown {
   if (isUnknown(specifications)) return UNKNOWN;
   if (Array.isArray(specifications)) {
-    return specifications.map((entry, index) => {
+    return specifications.map((raw, index) => {
+      const entry = decodeEntry(raw);
       const name = isPlainObject(entry) && typeof entry.name === "string" && entry.name !== "" ? entry.name : String(index);
       return { path: `specifications[${name}]`, fields: entryFields(entry) };
     });
   }
   if (isPlainObject(specifications)) {
-    return Object.entries(specifications).map(([name, entry]) => ({ path: `specifications[${name}]`, fields: entryFields(entry) }));
+    return Object.entries(specifications).map(([name, raw]) => ({ path: `specifications[${name}]`, fields: entryFields(decodeEntry(raw)) }));
   }
   return [];
+}
+
+/** The SDK sends each entry as one canonical JSON string (objects are accepted too). */
+function decodeEntry(entry: Plain): Plain {
+  if (typeof entry !== "string" || isUnknown(entry)) return entry;
+  try {
+    return JSON.parse(entry) as Plain;
+  } catch {
+    return {};
+  }
 }
 
 function entryFields(entry: Plain): PlainObject | Unknown {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { encodeEntry } from "../provider/compute/entryEncoding";
 import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
 import type { RegistrySpecification } from "./registrySpecification";
 
@@ -37,8 +38,8 @@ export interface RegistrySettingsArgs {
  * entries it does not manage.
  */
 export class RegistrySettings extends pulumi.dynamic.Resource {
-  /** Declared entries as applied, keyed by name. */
-  declare readonly specifications: pulumi.Output<Record<string, Record<string, unknown>>>;
+  /** Declared entries as applied, keyed by name, each as one canonical JSON string of its fields. */
+  declare readonly specifications: pulumi.Output<Record<string, string>>;
   declare readonly mode: pulumi.Output<"managed" | "authoritative">;
   declare readonly consoleUrl: pulumi.Output<string>;
   /** Entries this resource manages in the console. */
@@ -69,7 +70,20 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
   }
 }
 
-/** Entries go to the provider as a list with their names; its check keys them by name. */
-function toEntryInputs(spec: RegistrySpecification) {
-  return { name: spec.name, ...spec.args };
+/**
+ * Each entry goes to the provider as one canonical string carrying its name
+ * (the provider's check keys them by name). Entries whose fields are all plain
+ * values are encoded here at once; one holding outputs of other resources
+ * waits for them, alone, so a preview still knows every other entry.
+ */
+function toEntryInputs(spec: RegistrySpecification): pulumi.Input<string> {
+  if (isPlainValue(spec.args)) return encodeEntry(spec.name, spec.args);
+  return pulumi.output(spec.args).apply((args) => encodeEntry(spec.name, args));
+}
+
+function isPlainValue(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
+  if (Array.isArray(value)) return value.every(isPlainValue);
+  if (value !== null && typeof value === "object") return Object.values(value).every(isPlainValue);
+  return true;
 }

@@ -83,7 +83,7 @@ export function resolveConnection(
     throw new ConnectionError(`Prisma Cloud Compute auth "${auth}" is not valid: use "token" or "basic".`);
   }
   return {
-    url: (pick("url") as string).replace(/\/+$/, ""),
+    url: normalizeConsoleUrl(pick("url") as string),
     username: pick("username") as string,
     password: pick("password") as string,
     apiVersion,
@@ -103,5 +103,15 @@ export function resolveConsoleUrl(
   environment: Record<string, string | undefined>,
 ): string | undefined {
   const url = consoleArgs ? consoleArgs.url : [stackConfig[STACK_CONFIG_KEYS.url], environment[ENVIRONMENT_VARIABLES.url]].find((v) => v);
-  return url ? url.replace(/\/+$/, "") : undefined;
+  return url ? normalizeConsoleUrl(url) : undefined;
+}
+
+/** One spelling per console URL: host lower-cased, default port and trailing slashes dropped. */
+export function normalizeConsoleUrl(url: string): string {
+  try {
+    const parsed = new URL(url.trim());
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url.trim().replace(/\/+$/, "");
+  }
 }

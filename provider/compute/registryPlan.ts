@@ -43,8 +43,10 @@ export class RegistryCapError extends Error {
 /**
  * The list to write so that the console holds the declared entries, keeping
  * every entry this stack does not manage in place with all its fields.
- * An entry is this stack's when its identity is declared now or was declared
- * before (`previouslyManaged`); in authoritative mode every entry is.
+ * An entry is this stack's when it is the first console entry with an
+ * identity declared now or declared before (`previouslyManaged`); a later
+ * entry with the same identity is someone else's and stays as read. In
+ * authoritative mode every entry is this stack's.
  */
 export function planRegistryWrite(
   remote: readonly WireEntry[],
@@ -62,17 +64,21 @@ export function planRegistryWrite(
   const adopted: string[] = [];
   const removed: string[] = [];
   const placed = new Set<string>();
+  /** Identities whose first console entry has been seen: later ones are duplicates no program declared. */
+  const seen = new Set<string>();
 
   for (const entry of remote) {
     const identity = identityOf(entry);
+    const first = !seen.has(identity);
+    seen.add(identity);
     const mine = declaredByIdentity.get(identity);
-    if (mine && !placed.has(identity)) {
+    if (mine && first) {
       const merged = { ...unmodeledFields(entry), ...mine.wire };
       entries.push(merged);
       written.set(mine.name, merged);
       placed.add(identity);
       if (!previouslyManaged.has(identity)) adopted.push(mine.name);
-    } else if (mode === "authoritative" || previouslyManaged.has(identity) || mine) {
+    } else if (mode === "authoritative" || (first && previouslyManaged.has(identity))) {
       removed.push(describeIdentity(entry));
     } else {
       entries.push(withoutServerStatus(entry));
@@ -93,10 +99,25 @@ export function planRegistryWrite(
   return { entries, declared: declaredInOrder, unmanaged, added, adopted, removed, changesConsole };
 }
 
-/** The console list without this stack's entries, every other entry kept as read. */
-export function planRegistryRemoval(remote: readonly WireEntry[], managed: ReadonlySet<string>): { entries: WireEntry[]; removed: number } {
-  const entries = remote.filter((entry) => !managed.has(identityOf(entry))).map(withoutServerStatus);
-  return { entries, removed: remote.length - entries.length };
+/**
+ * The console list without this stack's entries, every other entry kept as
+ * read. This stack's entry for a managed identity is the first one with it;
+ * later entries with the same identity are someone else's and stay
+ * (`unmanaged`, as read, for verifying the write).
+ */
+export function planRegistryRemoval(
+  remote: readonly WireEntry[],
+  managed: ReadonlySet<string>,
+): { entries: WireEntry[]; removed: number; unmanaged: WireEntry[] } {
+  const seen = new Set<string>();
+  const unmanaged: WireEntry[] = [];
+  for (const entry of remote) {
+    const identity = identityOf(entry);
+    const first = !seen.has(identity);
+    seen.add(identity);
+    if (!(first && managed.has(identity))) unmanaged.push(entry);
+  }
+  return { entries: unmanaged.map(withoutServerStatus), removed: remote.length - unmanaged.length, unmanaged };
 }
 
 /** Fields a console entry carries that this package does not model (kept when adopting or updating it), plus its id. */
@@ -125,8 +146,10 @@ export function findWriteDiscrepancies(
     byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), entry]);
   }
   const problems: string[] = [];
+  // A declared entry is the first with its identity (later ones are unmanaged duplicates), so it takes that one.
   for (const [name, wire] of declared) {
-    const found = byIdentity.get(identityOf(wire))?.[0];
+    const candidates = byIdentity.get(identityOf(wire));
+    const found = candidates?.shift();
     if (!found) {
       problems.push(`declared entry "${name}" (${describeIdentity(wire)}) is missing`);
       continue;
@@ -134,13 +157,39 @@ export function findWriteDiscrepancies(
     const changed = Object.keys(wire).filter((field) => field !== "id" && !isDeepStrictEqual(found[field], wire[field]));
     if (changed.length > 0) problems.push(`declared entry "${name}" has different ${changed.join(", ")}`);
   }
+  // Each unmanaged entry must match one of the remaining entries with its identity, each matched once.
   for (const entry of unmanaged) {
     const candidates = byIdentity.get(identityOf(entry)) ?? [];
     const expected = configurationOf(entry);
-    const kept = candidates.some((c) => isDeepStrictEqual(configurationOf(c), expected));
-    if (!kept) problems.push(`unmanaged entry ${describeIdentity(entry)} ${candidates.length === 0 ? "is missing" : "was changed"}`);
+    const index = candidates.findIndex((c) => isDeepStrictEqual(configurationOf(c), expected));
+    if (index >= 0) candidates.splice(index, 1);
+    else problems.push(`unmanaged entry ${describeIdentity(entry)} ${candidates.length === 0 ? "is missing" : "was changed"}`);
   }
   return problems;
+}
+
+/**
+ * What differs between a removal's write and what the console now holds: an
+ * entry the removal kept (`unmanaged`, from planRegistryRemoval) lost or
+ * changed, or an entry of this stack's still there (more entries with a
+ * managed identity than the removal kept).
+ */
+export function findRemovalDiscrepancies(
+  unmanaged: readonly WireEntry[],
+  managed: ReadonlySet<string>,
+  readBack: readonly WireEntry[],
+): string[] {
+  const kept = new Map<string, number>();
+  for (const entry of unmanaged) kept.set(identityOf(entry), (kept.get(identityOf(entry)) ?? 0) + 1);
+  const stillThere: string[] = [];
+  const counted = new Map<string, number>();
+  for (const entry of readBack) {
+    const identity = identityOf(entry);
+    if (!managed.has(identity)) continue;
+    counted.set(identity, (counted.get(identity) ?? 0) + 1);
+    if ((counted.get(identity) as number) > (kept.get(identity) ?? 0)) stillThere.push(`entry ${describeIdentity(entry)} is still there`);
+  }
+  return [...stillThere, ...findWriteDiscrepancies(new Map(), unmanaged, readBack)];
 }
 
 /** An entry's configuration: without status fields, and without the id a console may assign on any write. */

@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import type { CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
+import { decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
 import { ConnectionError, resolveConnection, resolveConsoleUrl } from "./connection";
-import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields } from "./registryEntry";
-import { findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite } from "./registryPlan";
+import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields, type WireEntry } from "./registryEntry";
+import { findRemovalDiscrepancies, findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite } from "./registryPlan";
 import {
   checkRegistrySettingsInputs,
   UNDECLARED_ENTRY_PREFIX,
@@ -41,8 +42,12 @@ export class ConcurrentWriteError extends Error {
   }
 }
 
-export function check(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const { inputs, failures } = checkRegistrySettingsInputs(news);
+export function check(
+  olds: Partial<RegistrySettingsInputs>,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const accepted = olds.specifications !== null && typeof olds.specifications === "object" ? olds.specifications : {};
+  const { inputs, failures } = checkRegistrySettingsInputs(news, accepted);
   return { inputs: { ...inputs }, failures };
 }
 
@@ -51,17 +56,26 @@ export function diff(
   news: RegistrySettingsInputs,
   context: ProviderContext,
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
-  // A different console is a different list: write the new one first, then remove the entries from the old one.
   const newUrl = resolveConsoleUrl(news.console, context.stackConfig, context.environment);
   const moved = newUrl !== undefined && olds.consoleUrl !== undefined && newUrl !== olds.consoleUrl;
-  const replaces = moved ? ["console.url"] : [];
+  if (moved && !news.console?.url) {
+    // The old console's credentials are gone with the old config: its entries could never be removed.
+    throw new ConnectionError(
+      `This RegistrySettings manages entries in the console ${olds.consoleUrl}, but prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL) ` +
+        `now names ${newUrl}. To keep managing the old console, restore its URL. To move the entries, first give the resource a ` +
+        "console argument with the old console's URL and credentials (`pulumi up`), then change console.url: that replaces it cleanly. " +
+        "To forget the old console's entries instead, run `pulumi state delete` on this resource.",
+    );
+  }
   const changes =
     moved ||
     olds.mode !== news.mode ||
     olds.scanLater !== news.scanLater ||
     !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
     !isDeepStrictEqual(olds.specifications, news.specifications);
-  return { changes, replaces, deleteBeforeReplace: false };
+  // A different console is a different list. Removing from the old one first means that two URLs of one
+  // console (an alias, an IP) end with the entries written back, never with them removed after the write.
+  return { changes, replaces: moved ? ["console.url"] : [], deleteBeforeReplace: true };
 }
 
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
@@ -78,22 +92,26 @@ export async function update(id: string, olds: RegistrySettingsOutputs, news: Re
 export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
   const { client, consoleUrl } = connect(olds, context, olds.consoleUrl);
   const remote = await client.getRegistryEntries();
-  const remoteByIdentity = new Map(remote.map((entry) => [identityOf(entry), entry]));
-  const specifications: Record<string, RegistryEntryFields> = {};
+  // The first entry of an identity is the one this resource manages; later duplicates are someone else's.
+  const remoteByIdentity = new Map<string, WireEntry>();
+  for (const entry of remote) if (!remoteByIdentity.has(identityOf(entry))) remoteByIdentity.set(identityOf(entry), entry);
+  const specifications: Record<string, string> = {};
   const claimed = new Set<string>();
-  for (const [name, fields] of Object.entries(olds.specifications)) {
+  for (const [name, fields] of Object.entries(decodeSpecifications(olds.specifications))) {
     if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) continue;
     const identity = identityOf(toWireEntry(fields));
     const found = remoteByIdentity.get(identity);
     if (!found) continue;
     claimed.add(identity);
-    specifications[name] = refreshedFields(fields, fromWireEntry(found));
+    specifications[name] = encodeEntry(name, refreshedFields(fields, fromWireEntry(found)));
   }
   const managedCount = Object.keys(specifications).length;
   if (olds.mode === "authoritative") {
     // Shown as extra entries, so the next preview lists what authoritative mode will remove.
     for (const entry of remote) {
-      if (!claimed.has(identityOf(entry))) specifications[`${UNDECLARED_ENTRY_PREFIX}${describeIdentity(entry)}`] = fromWireEntry(entry) as RegistryEntryFields;
+      if (claimed.has(identityOf(entry))) continue;
+      const name = `${UNDECLARED_ENTRY_PREFIX}${describeIdentity(entry)}`;
+      specifications[name] = encodeEntry(name, fromWireEntry(entry));
     }
   }
   const inputs: RegistrySettingsInputs = { specifications, mode: olds.mode, scanLater: olds.scanLater };
@@ -106,7 +124,7 @@ export async function remove(olds: RegistrySettingsOutputs, context: ProviderCon
   const { client } = connect(olds, context, olds.consoleUrl);
   const managed = managedIdentities(olds);
   const remote = await client.getRegistryEntries();
-  const { entries, removed } = planRegistryRemoval(remote, managed);
+  const { entries, removed, unmanaged } = planRegistryRemoval(remote, managed);
   if (removed === 0) return;
   if (entries.length === 0 && olds.mode !== "authoritative") {
     throw new Error(
@@ -117,9 +135,8 @@ export async function remove(olds: RegistrySettingsOutputs, context: ProviderCon
   }
   await client.putRegistryEntries(entries, olds.scanLater);
   const readBack = await client.getRegistryEntries();
-  const problems = findWriteDiscrepancies(new Map(), remote.filter((e) => !managed.has(identityOf(e))), readBack);
-  const stillThere = readBack.filter((e) => managed.has(identityOf(e))).map((e) => `entry ${describeIdentity(e)} is still there`);
-  if (problems.length + stillThere.length > 0) throw new ConcurrentWriteError([...stillThere, ...problems]);
+  const problems = findRemovalDiscrepancies(unmanaged, managed, readBack);
+  if (problems.length > 0) throw new ConcurrentWriteError(problems);
 }
 
 async function write(
@@ -130,7 +147,7 @@ async function write(
   id: string,
 ): Promise<RegistrySettingsOutputs> {
   const remote = await client.getRegistryEntries();
-  const plan = planRegistryWrite(remote, inputs.specifications, previouslyManaged, inputs.mode);
+  const plan = planRegistryWrite(remote, decodeSpecifications(inputs.specifications), previouslyManaged, inputs.mode);
   const outs: RegistrySettingsOutputs = {
     ...inputs,
     consoleUrl,
@@ -177,7 +194,7 @@ function managedIdentities(olds: RegistrySettingsOutputs): Set<string> {
   return new Set(
     Object.entries(olds.specifications)
       .filter(([name]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX))
-      .map(([, fields]) => identityOf(toWireEntry(fields))),
+      .map(([, text]) => identityOf(toWireEntry(decodeEntryFields(text)))),
   );
 }
 

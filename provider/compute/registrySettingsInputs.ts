@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { issuesToFailures, isUnknown, splitUnknown, type CheckFailure } from "../validation/checkFailure";
+import { issuesToFailures, isUnknown, splitUnknown, touchesUnknown, UNKNOWN_VALUE, type CheckFailure } from "../validation/checkFailure";
 import { consoleArgsSchema, type ConsoleArgs } from "./connection";
+import { decodeEntryFields, encodeEntry } from "./entryEncoding";
 import {
   describeIdentity,
   identityOf,
@@ -16,10 +17,11 @@ export type SettingsMode = (typeof SETTINGS_MODES)[number];
 /**
  * Checked, canonical inputs. Entries are keyed by name, so that the engine's
  * diff of old and new inputs reads per entry ("+ specifications.ubuntu-18.04")
- * rather than as a shifted array.
+ * rather than as a shifted array, each entry one canonical JSON string of its
+ * fields (see entryEncoding.ts for why a string).
  */
 export interface RegistrySettingsInputs {
-  specifications: Record<string, RegistryEntryFields>;
+  specifications: Record<string, string>;
   mode: SettingsMode;
   scanLater: boolean;
   console?: ConsoleArgs;
@@ -34,22 +36,32 @@ const topLevelSchema = z.object({
 /** Names of entries a refresh found in the console that no program declared (authoritative mode only). */
 export const UNDECLARED_ENTRY_PREFIX = "undeclared:";
 
+/** Names of entries a preview cannot know yet (they hold outputs of other resources). */
+export const UNKNOWN_ENTRY_PREFIX = "(not known yet) #";
+
 /**
  * Validates what a program declared, reporting every problem at once with its
  * property path, before any request is sent.
  */
-export function checkRegistrySettingsInputs(news: Record<string, unknown>): {
+export function checkRegistrySettingsInputs(
+  news: Record<string, unknown>,
+  /** The entries as the last check accepted them: an entry arriving unchanged is not judged again. */
+  accepted: Readonly<Record<string, unknown>> = {},
+): {
   inputs: RegistrySettingsInputs;
   failures: CheckFailure[];
 } {
   const failures: CheckFailure[] = [];
-  const top = topLevelSchema.safeParse(stripUnknownTopLevel(news), { reportInput: true });
-  if (!top.success) failures.push(...issuesToFailures("", top.error.issues));
+  const { mode, scanLater, console } = news;
+  const top = topLevelSchema.safeParse({ mode, scanLater, console }, { reportInput: true });
+  // A value a preview cannot know yet is judged at `pulumi up`, when it is known.
+  if (!top.success) failures.push(...issuesToFailures("", top.error.issues.filter((issue) => !touchesUnknown(news, issue.path))));
+  const settings = top.success ? defaults(top.data) : undecided(news);
 
-  const specifications: Record<string, RegistryEntryFields> = {};
+  const specifications: Record<string, string> = {};
   const raw = news.specifications;
   if (isUnknown(raw)) {
-    return { inputs: { ...defaults(top.data), ...news, specifications: raw } as unknown as RegistrySettingsInputs, failures };
+    return { inputs: { ...settings, specifications: raw } as unknown as RegistrySettingsInputs, failures };
   }
   const declared = listDeclaredEntries(raw, failures);
   if (declared.length > MAX_REGISTRY_ENTRIES) {
@@ -61,8 +73,19 @@ export function checkRegistrySettingsInputs(news: Record<string, unknown>): {
 
   const firstNameAt = new Map<string, number>();
   const firstNameByIdentity = new Map<string, string>();
-  declared.forEach(({ name, fields }, index) => {
+  declared.forEach(({ name, fields, text }, index) => {
     const path = `specifications[${name}]`;
+    if (fields === undefined) {
+      specifications[name] = UNKNOWN_VALUE;
+      return;
+    }
+    if (text !== undefined && accepted[name] === text && !firstNameAt.has(name)) {
+      // Unchanged since the last check accepted it: only its identity still needs comparing with the others.
+      firstNameAt.set(name, index);
+      specifications[name] = text;
+      noteIdentity(name, fields as RegistryEntryFields);
+      return;
+    }
     const previous = firstNameAt.get(name);
     if (previous !== undefined) {
       failures.push({ property: path, reason: `the name "${name}" is declared twice (entries ${previous} and ${index}); names must be unique` });
@@ -82,45 +105,59 @@ export function checkRegistrySettingsInputs(news: Record<string, unknown>): {
     }
     const parsed = registryEntryFieldsSchema.safeParse(known, { reportInput: true });
     if (!parsed.success) {
-      failures.push(...issuesToFailures(path, parsed.error.issues));
+      const judged = parsed.error.issues.filter((issue) => !touchesUnknown(fields, issue.path));
+      failures.push(...issuesToFailures(path, judged));
+      if (judged.length === 0) specifications[name] = encodeEntry(name, fields);
       return;
     }
     const entry = parsed.data;
     failures.push(...entryRuleFailures(path, entry));
-    specifications[name] = { ...entry, ...unknown } as RegistryEntryFields;
+    specifications[name] = encodeEntry(name, { ...entry, ...unknown });
     if (Object.keys(unknown).length > 0) return;
-    const identity = identityOf(toWireEntry(entry));
-    const sameAs = firstNameByIdentity.get(identity);
-    if (sameAs !== undefined) {
-      failures.push({
-        property: path,
-        reason: `targets the same registry, repository, tag and OS (${describeIdentity(toWireEntry(entry))}) as specifications[${sameAs}]; the console would scan it twice. Remove one or make them differ.`,
-      });
-    } else {
-      firstNameByIdentity.set(identity, name);
-    }
+    noteIdentity(name, entry);
   });
 
-  return { inputs: { ...defaults(top.data), specifications }, failures };
+  function noteIdentity(name: string, entry: RegistryEntryFields): void {
+    const identity = identityOf(toWireEntry(entry));
+    const sameAs = firstNameByIdentity.get(identity);
+    if (sameAs === undefined) {
+      firstNameByIdentity.set(identity, name);
+      return;
+    }
+    failures.push({
+      property: `specifications[${name}]`,
+      reason: `targets the same registry, repository, tag and OS (${describeIdentity(toWireEntry(entry))}) as specifications[${sameAs}]; the console would scan it twice. Remove one or make them differ.`,
+    });
+  }
+
+  return { inputs: { ...settings, specifications }, failures };
 }
 
-function defaults(top: z.infer<typeof topLevelSchema> | undefined): Omit<RegistrySettingsInputs, "specifications"> {
-  const result: Omit<RegistrySettingsInputs, "specifications"> = { mode: top?.mode ?? "managed", scanLater: top?.scanLater ?? false };
-  if (top?.console) result.console = top.console;
+function defaults(top: z.infer<typeof topLevelSchema>): Omit<RegistrySettingsInputs, "specifications"> {
+  const result: Omit<RegistrySettingsInputs, "specifications"> = { mode: top.mode, scanLater: top.scanLater };
+  if (top.console) result.console = top.console;
   return result;
 }
 
-function stripUnknownTopLevel(news: Record<string, unknown>): Record<string, unknown> {
-  const { mode, scanLater, console } = news;
-  return splitUnknown({ mode, scanLater, console }).known;
+/** The settings as given, when some are not known yet (or invalid, which the failures report). */
+function undecided(news: Record<string, unknown>): Omit<RegistrySettingsInputs, "specifications"> {
+  const result = { mode: news.mode ?? "managed", scanLater: news.scanLater ?? false } as Omit<RegistrySettingsInputs, "specifications">;
+  if (news.console !== undefined) result.console = news.console as ConsoleArgs;
+  return result;
 }
 
 interface DeclaredEntry {
   name: string;
-  fields: Record<string, unknown>;
+  /** Undefined for an entry a preview cannot know yet. */
+  fields: Record<string, unknown> | undefined;
+  /** The entry's encoded form, when it arrived as one. */
+  text?: string;
 }
 
-/** Accepts the array the SDK sends and the name-keyed map that checked inputs hold. */
+/**
+ * Accepts the list the SDK sends (one string per entry, carrying its name, or
+ * objects) and the name-keyed map that checked inputs hold.
+ */
 function listDeclaredEntries(raw: unknown, failures: CheckFailure[]): DeclaredEntry[] {
   if (raw === undefined || raw === null) {
     failures.push({ property: "specifications", reason: "is required: a list of RegistrySpecification" });
@@ -128,13 +165,21 @@ function listDeclaredEntries(raw: unknown, failures: CheckFailure[]): DeclaredEn
   }
   if (!Array.isArray(raw)) {
     if (typeof raw === "object") {
-      return Object.entries(raw as Record<string, unknown>).map(([name, fields]) => ({ name, fields: { ...(fields as object) } }));
+      return Object.entries(raw as Record<string, unknown>).map(([name, value]) => ({
+        name,
+        fields: isUnknown(value) ? undefined : typeof value === "string" ? { ...decodeEntryFields(value) } : { ...(value as object) },
+      }));
     }
     failures.push({ property: "specifications", reason: "must be a list of RegistrySpecification" });
     return [];
   }
   const entries: DeclaredEntry[] = [];
-  raw.forEach((item: unknown, index) => {
+  raw.forEach((element: unknown, index) => {
+    if (isUnknown(element)) {
+      entries.push({ name: `${UNKNOWN_ENTRY_PREFIX}${index}`, fields: undefined });
+      return;
+    }
+    const item = typeof element === "string" ? parseEntry(element) : element;
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
       failures.push({ property: `specifications[${index}]`, reason: "must be a RegistrySpecification" });
       return;
@@ -144,9 +189,17 @@ function listDeclaredEntries(raw: unknown, failures: CheckFailure[]): DeclaredEn
       failures.push({ property: `specifications[${index}].name`, reason: "is required: a non-empty name that identifies the entry" });
       return;
     }
-    entries.push({ name, fields });
+    entries.push({ name, fields, text: typeof element === "string" ? element : undefined });
   });
   return entries;
+}
+
+function parseEntry(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rules across fields that the console enforces or that would make a useless entry. */

@@ -21,8 +21,8 @@ export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider
     this.stackConfig = Object.fromEntries(keys.map((k) => [`prismaCloudCompute:${k}`, request.config.get(`prismaCloudCompute:${k}`)]));
   }
 
-  async check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return handlers().check(news);
+  async check(olds: Partial<RegistrySettingsInputs>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+    return handlers().check(olds, news);
   }
 
   async diff(_id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -49,6 +49,22 @@ export function normalizeApiUrl(url: string): string {
 }
 
 /**
+ * A tenant URL in one spelling, for comparing tenants: scheme and host
+ * lower-cased, the scheme's default port dropped, no trailing slash.
+ */
+export function canonicalApiUrl(url: string): string {
+  const trimmed = normalizeApiUrl(url);
+  if (!URL.canParse(trimmed)) return trimmed;
+  const parsed = new URL(trimmed);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}${parsed.search}`;
+}
+
+/** True when two tenant URLs name the same tenant, however each is spelled. */
+export function sameApiUrl(a: string, b: string): boolean {
+  return canonicalApiUrl(a) === canonicalApiUrl(b);
+}
+
+/**
  * First found wins: the resource's `tenant`, then stack config `cortex:*`,
  * then the `CORTEX_*` environment variables. A `tenant` takes nothing from
  * elsewhere, so one tenant's key is never sent to another tenant.

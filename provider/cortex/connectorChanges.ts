@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isUnknown } from "../validation/checkFailure";
 import { CONNECTOR_FIELD_NAMES, SECRET_FIELDS, WRITE_ONLY_FIELDS, type ConnectorFields } from "./connectorBody";
+import { sameApiUrl } from "./connection";
 import type { ConnectorInputs } from "./connectorInputs";
 
 /**
@@ -25,7 +26,9 @@ export const REPLACE_ON_CHANGE: readonly { field: string; reason: string }[] = [
   },
   {
     field: "tenant.apiUrl",
-    reason: "a connector lives in one tenant; another tenant (tenant.apiUrl, or cortex:apiUrl when the resource has no tenant) is another connector",
+    reason:
+      "a connector lives in one tenant; another tenant.apiUrl is another connector (a connector without a tenant argument is not moved by " +
+      "changing cortex:apiUrl: that is refused, since the old connector could no longer be deleted)",
   },
 ];
 
@@ -51,7 +54,7 @@ export function diffConnector(
 ): { changes: boolean; replaces: string[] } {
   const changed = COMPARED_FIELDS.filter((field) => differs(olds[field as keyof ConnectorOutputs], news[field as keyof ConnectorInputs]));
   const replaces = REPLACE_ON_CHANGE.map((r) => r.field).filter((field) => field !== "tenant.apiUrl" && changed.includes(field));
-  const tenantMoved = newApiUrl === "unknown" || (newApiUrl !== undefined && olds.apiUrl !== undefined && newApiUrl !== olds.apiUrl);
+  const tenantMoved = newApiUrl === "unknown" || (newApiUrl !== undefined && olds.apiUrl !== undefined && !sameApiUrl(newApiUrl, olds.apiUrl));
   if (tenantMoved) replaces.push("tenant.apiUrl");
   return { changes: changed.length > 0 || tenantMoved, replaces };
 }

@@ -1,9 +1,24 @@
 import { isDeepStrictEqual } from "node:util";
 import { isUnknown, type CheckFailure } from "../validation/checkFailure";
-import { CONNECTOR_FIELD_NAMES, fromWireConnector, toWireConnector, withApiDefaults, type ConnectorFields } from "./connectorBody";
+import {
+  CONNECTOR_FIELD_NAMES,
+  fromWireConnector,
+  toWireConnector,
+  withApiDefaults,
+  WRITE_ONLY_FIELDS,
+  type ConnectorFields,
+} from "./connectorBody";
 import { diffConnector, importMismatches, type ConnectorOutputs } from "./connectorChanges";
 import { checkConnectorInputs, type ConnectorInputs } from "./connectorInputs";
-import { CortexConnectionError, resolveApiUrl, resolveConnection, type TenantArgs } from "./connection";
+import {
+  CortexConnectionError,
+  ENVIRONMENT_VARIABLES,
+  resolveApiUrl,
+  resolveConnection,
+  sameApiUrl,
+  STACK_CONFIG_KEYS,
+  type TenantArgs,
+} from "./connection";
 import { CortexClient, type CortexClientOptions } from "./cortexClient";
 
 export type { ConnectorOutputs } from "./connectorChanges";
@@ -39,14 +54,51 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
   return { inputs: { ...inputs }, failures };
 }
 
+/**
+ * A connector whose state has no `tenant` is reached through the configured
+ * tenant (cortex:apiUrl / CORTEX_API_URL). Once that points elsewhere, a
+ * replacement would create the new connector and then never be able to
+ * delete the old one, so the move is refused before anything is done.
+ */
+export class ConnectorTenantMovedError extends Error {
+  readonly code = "TENANT_MOVED";
+  constructor(message: string) {
+    super(message);
+    this.name = "ConnectorTenantMovedError";
+  }
+}
+
 export function diff(olds: ConnectorOutputs, news: ConnectorInputs, context: ProviderContext) {
   const tenant: unknown = news.tenant;
-  const newApiUrl =
-    isUnknown(tenant) || (tenant && typeof tenant === "object" && isUnknown((tenant as Record<string, unknown>).apiUrl))
-      ? "unknown"
-      : resolveApiUrl(news.tenant, context.stackConfig, context.environment);
+  const tenantUnknown = isUnknown(tenant) || (tenant && typeof tenant === "object" && isUnknown((tenant as Record<string, unknown>).apiUrl));
+  if (!tenantUnknown) refuseConfiguredTenantMove(olds, news.tenant, context);
+  const newApiUrl = tenantUnknown ? "unknown" : resolveApiUrl(news.tenant, context.stackConfig, context.environment);
   // Create the new connector first, so scanning never stops; the old one is deleted after.
   return { ...diffConnector(olds, news, newApiUrl), deleteBeforeReplace: false };
+}
+
+/**
+ * Throws when the connector is reached through the configured tenant (its
+ * state has no `tenant`), that configuration now names another tenant, and
+ * the program would not reach the old tenant through a `tenant` argument.
+ */
+function refuseConfiguredTenantMove(olds: ConnectorOutputs, newTenant: TenantArgs | undefined, context: ProviderContext): void {
+  if (olds.tenant || !olds.apiUrl) return;
+  const fromStackConfig = Boolean(context.stackConfig[STACK_CONFIG_KEYS.apiUrl]);
+  const configured = resolveApiUrl(undefined, context.stackConfig, context.environment);
+  if (configured === undefined || sameApiUrl(configured, olds.apiUrl)) return;
+  if (newTenant && sameApiUrl(newTenant.apiUrl, olds.apiUrl)) return;
+  const setting = fromStackConfig ? STACK_CONFIG_KEYS.apiUrl : ENVIRONMENT_VARIABLES.apiUrl;
+  throw new ConnectorTenantMovedError(
+    `This connector lives in the Cortex tenant ${olds.apiUrl}, but ${setting} now says ${configured}. ` +
+      "The connector was created without a tenant argument of its own, so it is reached only through that setting: replacing it would create a new " +
+      `connector and then be unable to delete the old one from ${olds.apiUrl}. Nothing was changed. Either:\n` +
+      `  - restore the old ${setting} (${olds.apiUrl}) and its key; or\n` +
+      `  - to move the connector, first give the resource a \`tenant\` argument with the old tenant's URL (${olds.apiUrl}) and credentials ` +
+      "and run `pulumi up`, then change tenant.apiUrl to the new tenant: that replaces it cleanly (the new connector is created, then " +
+      "the old one deleted with the old tenant's key); or\n" +
+      `  - run \`pulumi state delete <urn>\` on this resource to forget it (the connector stays in ${olds.apiUrl}).`,
+  );
 }
 
 export async function create(inputs: ConnectorInputs, context: ProviderContext): Promise<{ id: string; outs: ConnectorOutputs }> {
@@ -91,10 +143,19 @@ export async function read(id: string, olds: ConnectorOutputs, context: Provider
   const remote = await client.get(id);
   if (!remote) return { id: "", props: {} };
   const refreshed = withApiDefaults(fromWireConnector(remote));
+  // Only the fields the state holds (the program's), with the tenant's current values: a field the tenant
+  // fills in that the program never set would otherwise show as a change, or even a replacement, on the next preview.
+  // With no state at all (a read by id alone), everything the tenant reports is the connector.
+  const kept = CONNECTOR_FIELD_NAMES.filter((field) => olds[field] !== undefined && olds[field] !== null);
+  const fields = kept.length > 0 ? kept : CONNECTOR_FIELD_NAMES;
+  const configuration: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (refreshed[field] !== undefined) configuration[field] = refreshed[field];
+  }
   // The API never returns the credentials: the state keeps the ones last written.
-  const configuration = { ...refreshed, password: olds.password, authToken: olds.authToken } as ConnectorFields;
+  for (const field of WRITE_ONLY_FIELDS) if (olds[field] !== undefined) configuration[field] = olds[field];
   if (refreshed.caCertificate === undefined && olds.caCertificate !== undefined) configuration.caCertificate = olds.caCertificate;
-  const props = outputsOf(configuration, olds.tenant, id, olds.apiUrl);
+  const props = outputsOf(configuration as unknown as ConnectorFields, olds.tenant, id, olds.apiUrl);
   const { connectorId: _id, apiUrl: _apiUrl, ...inputs } = props;
   return { id, props, inputs };
 }
@@ -121,7 +182,7 @@ export async function remove(id: string, olds: ConnectorOutputs, context: Provid
  */
 function connect(tenant: TenantArgs | undefined, expectedApiUrl: string | undefined, context: ProviderContext) {
   const connection = resolveConnection(tenant, context.stackConfig, context.environment);
-  if (expectedApiUrl !== undefined && connection.apiUrl !== expectedApiUrl) {
+  if (expectedApiUrl !== undefined && !sameApiUrl(connection.apiUrl, expectedApiUrl)) {
     throw new CortexConnectionError(
       `This connector lives in the Cortex tenant ${expectedApiUrl}, but the tenant configured now is ${connection.apiUrl}. ` +
         "Point cortex:apiUrl (and its key) back at the connector's tenant, or give the resource that tenant, and run the command again.",

@@ -13,6 +13,25 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN_VALUE;
 }
 
+/** True when the value at `path`, or any object on the way to it, is not known yet. */
+export function touchesUnknown(root: unknown, path: readonly PropertyKey[]): boolean {
+  let value: unknown = root;
+  for (const key of path) {
+    if (isUnknown(value)) return true;
+    if (value === null || typeof value !== "object") return false;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return isUnknown(value);
+}
+
+/** True when any part of the value is not known yet. */
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
 /** Splits an object into its known fields and the names of those a preview cannot know yet. */
 export function splitUnknown(value: Record<string, unknown>): { known: Record<string, unknown>; unknown: Record<string, unknown> } {
   const known: Record<string, unknown> = {};
@@ -28,18 +47,35 @@ export function issuesToFailures(prefix: string, issues: readonly z.core.$ZodIss
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({ property: joinPath(base, [key]), reason: "is not a known field; check its spelling" }));
     }
-    return [{ property: base, reason: describeIssue(issue) }];
+    return [{ property: base, reason: describeIssue(issue, isSecretPath(prefix, issue.path)) }];
   });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Keys whose values are secrets wherever they appear: a failure about them never quotes the value. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(["password", "authToken", "apiKey", "caCert", "caCertificate", "token"]);
+
+/** True when the last named key of the path (`prefix` then `path`, array indexes skipped) is a secret. */
+export function isSecretPath(prefix: string, path: readonly PropertyKey[]): boolean {
+  const keys = [
+    ...prefix
+      .split(/[.[\]]/)
+      .filter((part) => part !== "" && !/^\d+$/.test(part)),
+    ...path.filter((key): key is string => typeof key === "string"),
+  ];
+  return keys.length > 0 && SECRET_KEYS.has(keys[keys.length - 1]);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, secret: boolean): string {
   switch (issue.code) {
     case "invalid_type": {
       const expected = issue.expected === "int" ? "integer" : issue.expected;
-      return issue.input === undefined ? `is required (${expected})` : `must be ${article(expected)}, not ${kindOf(issue.input)}`;
+      if (issue.input === undefined) return `is required (${expected})`;
+      return secret ? `must be ${article(expected)}` : `must be ${article(expected)}, not ${kindOf(issue.input)}`;
     }
-    case "invalid_value":
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${JSON.stringify(issue.input)}`;
+    case "invalid_value": {
+      const allowed = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      return secret ? allowed : `${allowed}, not ${JSON.stringify(issue.input)}`;
+    }
     default:
       return issue.message;
   }

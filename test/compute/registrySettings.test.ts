@@ -118,9 +118,9 @@ describe("RegistrySettings lifecycle in managed mode", () => {
     session.emulator.compute.setEntries(edited.filter((e) => e.repository !== "team/repo-2"));
 
     await session.engine.refresh();
-    const refreshed = session.engine.find("compute")!.outputs.specifications as Record<string, { cap: number }>;
+    const refreshed = session.engine.find("compute")!.outputs.specifications as Record<string, string>;
     expect(Object.keys(refreshed)).toEqual(["repo-0", "repo-1"]);
-    expect(refreshed["repo-0"].cap).toBe(1);
+    expect(JSON.parse(refreshed["repo-0"]).cap).toBe(1);
 
     const preview = await session.engine.preview(settings(declaredSpecs(3)));
     expect(changedEntryNames(preview.steps[0].olds?.specifications, preview.steps[0].news?.specifications)).toEqual({
@@ -138,7 +138,7 @@ describe("RegistrySettings lifecycle in managed mode", () => {
 });
 
 describe("RegistrySettings moving to another console", () => {
-  it("writes the entries to the new console first, then removes them from the old one, leaving its other entries", async () => {
+  it("removes the entries from the old console, leaving its other entries, then writes them to the new one", async () => {
     const other = await startEmulator({ compute: { username: "admin", password: session.emulator.credentials.compute.password } });
     try {
       session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
@@ -150,9 +150,37 @@ describe("RegistrySettings moving to another console", () => {
       session.engine = await Engine.start();
       await session.engine.up(onConsole(session.emulator.computeUrl));
       const plan = await session.engine.up(onConsole(`${other.computeUrl}/`));
-      expect(plan.steps.map((s) => [s.op, s.diff?.replaces])).toEqual([["replace", ["console.url"]]]);
+      expect(plan.steps.map((s) => [s.op, s.diff?.replaces, s.diff?.deleteBeforeReplace])).toEqual([["replace", ["console.url"], true]]);
       expect(other.compute.entries().map((e) => e.repository)).toEqual(["team/repo-0", "team/repo-1"]);
       expect(repositories()).toEqual(["ops/legacy"]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("keeps the entries when a second URL names the same console", async () => {
+    const password = pulumi.secret(session.emulator.credentials.compute.password);
+    const onUrl = (url: string) => () =>
+      void new RegistrySettings("compute", { specifications: declaredSpecs(2), console: { url, username: "admin", password } });
+    session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
+    session.engine = await Engine.start();
+    await session.engine.up(onUrl(session.emulator.computeUrl));
+    await session.engine.up(onUrl(session.emulator.computeUrl.replace("127.0.0.1", "localhost")));
+    expect(repositories()).toEqual(["ops/legacy", "team/repo-0", "team/repo-1"]);
+  });
+
+  it("stops, before any request, when stack config starts naming another console, saying how to move", async () => {
+    const other = await startEmulator();
+    try {
+      session.engine = await startComputeEngine(session.emulator);
+      await session.engine.up(settings(declaredSpecs(1)));
+      const checkpoint = session.engine.resources;
+      await session.engine.stop();
+      session.engine = await startComputeEngine(other);
+      session.engine.resources = checkpoint;
+      const error = await session.engine.up(settings(declaredSpecs(1))).catch((e: Error) => e);
+      expect(String(error)).toMatch(/now names .*give the resource a console argument with the old console's URL and credentials/s);
+      expect(other.requests()).toEqual([]);
     } finally {
       await other.close();
     }

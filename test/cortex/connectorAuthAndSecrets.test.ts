@@ -110,7 +110,7 @@ describe("Where the connection comes from", () => {
     expect(session.emulator.requests()).toEqual([]);
   });
 
-  it("refuses to act on a connector in a tenant other than the one configured now, and plans a replacement", async () => {
+  it("refuses to move a connector through cortex:apiUrl: it says where the connector lives and what to do, and creates nothing", async () => {
     const other = await startEmulator();
     try {
       session.engine = await startCortexEngine(session.emulator);
@@ -121,8 +121,21 @@ describe("Where the connection comes from", () => {
       session.engine = await startCortexEngine(other);
       session.engine.resources = state;
 
-      const plan = await session.engine.preview(connectors({ a: {} }));
-      expect(plan.steps[0]).toMatchObject({ op: "replace", diff: { replaces: ["tenant.apiUrl"] } });
+      const tenantMoved =
+        /This connector lives in the Cortex tenant http:\/\/127\.0\.0\.1:\d+, but cortex:apiUrl now says http:\/\/127\.0\.0\.1:\d+\..*restore the old cortex:apiUrl.*give the resource a `tenant` argument with the old tenant's URL .* then change tenant\.apiUrl.*`pulumi state delete/s;
+      const previewError = await session.engine.preview(connectors({ a: {} })).catch((e: Error) => e);
+      expect((previewError as Error).message).toMatch(tenantMoved);
+      const upError = await session.engine.up(connectors({ a: {} })).catch((e: Error) => e);
+      expect(upError).toBeInstanceOf(Error);
+      expect((upError as Error).message).toMatch(tenantMoved);
+      expect((upError as Error).message).toContain(session.emulator.cortexUrl);
+      expect((upError as Error).message).toContain(other.cortexUrl);
+      // Nothing was created in the new tenant, nothing deleted in the old one, and the state still holds the connector.
+      expect(other.requests()).toEqual([]);
+      expect(other.cortex.connectors()).toEqual([]);
+      expect(session.emulator.cortex.connectors()).toHaveLength(1);
+      expect(session.engine.resources).toEqual(state);
+
       const error = await session.engine.destroy().catch((e: Error) => e);
       expect((error as Error).message).toMatch(
         /This connector lives in the Cortex tenant http:\/\/127\.0\.0\.1:\d+, but the tenant configured now is http:\/\/127\.0\.0\.1:\d+\. Point cortex:apiUrl \(and its key\) back/,
@@ -132,6 +145,42 @@ describe("Where the connection comes from", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("says CORTEX_API_URL when the environment moved the tenant", async () => {
+    const other = await startEmulator();
+    try {
+      const envOf = (emulator: typeof other) => {
+        const { apiKey, apiKeyId } = emulator.credentials.cortex.standard;
+        return { ...process.env, CORTEX_API_URL: emulator.cortexUrl, CORTEX_API_KEY: apiKey, CORTEX_API_KEY_ID: apiKeyId, CORTEX_API_KEY_TYPE: "standard" };
+      };
+      session.engine = await Engine.start({ env: envOf(session.emulator) });
+      await session.engine.up(connectors({ a: {} }));
+      const state = session.engine.resources;
+      await session.engine.stop();
+      session.engine = await Engine.start({ env: envOf(other) });
+      session.engine.resources = state;
+      const error = await session.engine.up(connectors({ a: {} })).catch((e: Error) => e);
+      expect((error as Error).message).toMatch(/lives in the Cortex tenant http:\/\/127\.0\.0\.1:\d+, but CORTEX_API_URL now says http:\/\/127\.0\.0\.1:\d+/);
+      expect(other.cortex.connectors()).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("treats another spelling of the same tenant URL as the same tenant", async () => {
+    session.engine = await startCortexEngine(session.emulator);
+    await session.engine.up(connectors({ a: {} }));
+    const state = session.engine.resources;
+    await session.engine.stop();
+    const respelled = `${session.emulator.cortexUrl.replace("http://", "HTTP://")}/`;
+    session.engine = await startCortexEngine(session.emulator, { config: { ...cortexConfig(session.emulator), "cortex:apiUrl": respelled } });
+    session.engine.resources = state;
+    const plan = await session.engine.up(connectors({ a: {} }));
+    expect(plan.steps.map((s) => s.op)).toEqual(["same"]);
+    await session.engine.refresh();
+    await session.engine.destroy();
+    expect(session.emulator.cortex.connectors()).toEqual([]);
   });
 });
 

@@ -48,10 +48,11 @@ describe("CortexRegistryConnector lifecycle", () => {
     const created = await session.engine.up(connectors({ "harbor-prod": {} }));
     expect(created.steps.map((s) => s.op)).toEqual(["create"]);
     expect(connectorCalls(session.emulator.requests())).toEqual(["POST 200"]);
-    expect(session.emulator.requests()[0].body).toEqual(harborBody);
+    // The recording masks the registry credentials; the stored connector holds what was sent.
+    expect(session.emulator.requests()[0].body).toEqual({ ...harborBody, password: "***", auth_token: "***" });
     const state = session.engine.find("harbor-prod")!;
     const id = state.id;
-    expect(session.emulator.cortex.get(id)?.body).toMatchObject({ ...harborBody, connector_id: id });
+    expect(session.emulator.cortex.get(id)?.body).toEqual({ ...harborBody, connector_id: id });
     expect(state.outputs).toMatchObject({
       connectorId: id,
       apiUrl: session.emulator.cortexUrl,
@@ -83,14 +84,15 @@ describe("CortexRegistryConnector lifecycle", () => {
     expect(connectorCalls(session.emulator.requests())).toEqual(["PUT 200"]);
     const put = session.emulator.requests()[0];
     expect(put.path).toBe(`/public_api/v1/cwp/registry_onboarding/instances/${id}`);
-    expect(put.body).toEqual(harborBody);
-    expect(session.emulator.cortex.get(id)?.body).toMatchObject({ region: "us-east-1", insecure_pull: false, password: REGISTRY_PASSWORD });
+    expect(put.body).toEqual({ ...harborBody, password: "***", auth_token: "***" });
+    expect(session.emulator.cortex.get(id)?.body).toEqual({ ...harborBody, connector_id: id });
 
     session.emulator.clearRequests();
     const changed = await session.engine.up(connectors({ "harbor-prod": { initialScanConfiguration: { mode: "LATEST_TAG" }, url: "https://harbor2.example.com" } }));
     expect(changed.steps.map((s) => s.op)).toEqual(["update"]);
     expect(connectorCalls(session.emulator.requests())).toEqual(["PUT 200"]);
-    expect(session.emulator.requests()[0].body).toMatchObject({
+    expect(session.emulator.requests()[0].body).toMatchObject({ initial_scan_configuration: { mode: "LATEST_TAG" }, url: "https://harbor2.example.com" });
+    expect(session.emulator.cortex.get(id)?.body).toMatchObject({
       initial_scan_configuration: { mode: "LATEST_TAG" },
       url: "https://harbor2.example.com",
       password: REGISTRY_PASSWORD,
@@ -139,6 +141,35 @@ describe("CortexRegistryConnector lifecycle", () => {
   });
 });
 
+describe("CortexRegistryConnector refresh", () => {
+  it("keeps only the program's fields: optional fields the tenant fills in do not show as changes", async () => {
+    session.engine = await startCortexEngine(session.emulator);
+    const program = connectors({ a: { registryType: undefined, cloudProvider: undefined } });
+    await session.engine.up(program);
+    const id = session.engine.find("a")!.id;
+    expect(session.emulator.cortex.get(id)?.body).not.toHaveProperty("registry_type");
+
+    // The tenant reports fields the program never set.
+    session.emulator.cortex.put({ ...session.emulator.cortex.get(id)!.body, registry_type: "SELF_HOSTED", cloud_provider: "AWS", broker_id: "b-1" });
+    await session.engine.refresh();
+    const refreshed = session.engine.find("a")!;
+    for (const field of ["registryType", "cloudProvider", "brokerId"]) {
+      expect(refreshed.outputs).not.toHaveProperty(field);
+      expect(refreshed.inputs).not.toHaveProperty(field);
+    }
+    expect(refreshed.outputs).toMatchObject({ password: REGISTRY_PASSWORD, authToken: REGISTRY_TOKEN, region: "us-east-1" });
+
+    const preview = await session.engine.preview(program);
+    expect(preview.steps.map((s) => s.op)).toEqual(["same"]);
+
+    // A field the program did set still shows the tenant's value as drift.
+    session.emulator.cortex.put({ ...session.emulator.cortex.get(id)!.body, region: "eu-west-1" });
+    await session.engine.refresh();
+    expect(session.engine.find("a")!.outputs).toMatchObject({ region: "eu-west-1" });
+    expect((await session.engine.preview(program)).steps[0]).toMatchObject({ op: "update", diff: { replaces: [] } });
+  });
+});
+
 describe("CortexRegistryConnector replacement", () => {
   it("replaces the connector when vendor changes: the new one is created first, then the old one deleted", async () => {
     session.engine = await startCortexEngine(session.emulator);
@@ -180,6 +211,61 @@ describe("CortexRegistryConnector replacement", () => {
 
       const inPlace = await session.engine.preview(connectors({ registry: { tenant, name: "renamed", username: "robot$other", enabled: false } }));
       expect(inPlace.steps[0]).toMatchObject({ op: "update", diff: { replaces: [] } });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("replaces on a change of tenant.apiUrl: created in the new tenant, then deleted from the old one with the old tenant's key", async () => {
+    const [first, second] = [await startEmulator(), await startEmulator()];
+    try {
+      const tenantOf = (emulator: typeof first) => {
+        const key = emulator.credentials.cortex.advanced;
+        return { apiUrl: emulator.cortexUrl, apiKey: pulumi.secret(key.apiKey), apiKeyId: key.apiKeyId };
+      };
+      // Stack config points at a third tenant: the resource's own tenant is all that counts.
+      session.engine = await startCortexEngine(session.emulator);
+      await session.engine.up(connectors({ registry: { tenant: tenantOf(first) } }));
+      const oldId = session.engine.find("registry")!.id;
+      expect(first.cortex.connectors()).toHaveLength(1);
+
+      const plan = await session.engine.up(connectors({ registry: { tenant: tenantOf(second) } }));
+      expect(plan.steps[0]).toMatchObject({ op: "replace", diff: { replaces: ["tenant.apiUrl"], deleteBeforeReplace: false } });
+      expect(connectorCalls(second.requests())).toEqual(["POST 200"]);
+      expect(connectorCalls(first.requests())).toEqual(["POST 200", "DELETE 200"]);
+      expect(first.requests().at(-1)?.path).toContain(oldId);
+      expect(first.cortex.connectors()).toEqual([]);
+      expect(second.cortex.connectors()).toHaveLength(1);
+      expect(session.engine.find("registry")!.outputs.apiUrl).toBe(second.cortexUrl);
+      expect(session.emulator.requests()).toEqual([]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it("moves a connector created through cortex:apiUrl as the refusal says: tenant argument for the old tenant first, then tenant.apiUrl", async () => {
+    const other = await startEmulator();
+    try {
+      session.engine = await startCortexEngine(session.emulator);
+      await session.engine.up(connectors({ registry: {} }));
+      const state = session.engine.resources;
+      await session.engine.stop();
+      // Stack config now names the other tenant; the resource is given its old tenant explicitly.
+      session.engine = await startCortexEngine(other);
+      session.engine.resources = state;
+      const key = session.emulator.credentials.cortex.advanced;
+      const oldTenant = { apiUrl: session.emulator.cortexUrl, apiKey: pulumi.secret(key.apiKey), apiKeyId: key.apiKeyId };
+      const pinned = await session.engine.up(connectors({ registry: { tenant: oldTenant } }));
+      expect(pinned.steps[0]).toMatchObject({ op: "update", diff: { replaces: [] } });
+      expect(other.requests()).toEqual([]);
+
+      const otherKey = other.credentials.cortex.advanced;
+      const newTenant = { apiUrl: other.cortexUrl, apiKey: pulumi.secret(otherKey.apiKey), apiKeyId: otherKey.apiKeyId };
+      const moved = await session.engine.up(connectors({ registry: { tenant: newTenant } }));
+      expect(moved.steps[0]).toMatchObject({ op: "replace", diff: { replaces: ["tenant.apiUrl"] } });
+      expect(session.emulator.cortex.connectors()).toEqual([]);
+      expect(other.cortex.connectors()).toHaveLength(1);
     } finally {
       await other.close();
     }

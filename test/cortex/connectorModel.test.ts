@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromWireConnector, toWireConnector, type ConnectorFields } from "../../provider/cortex/connectorBody";
 import { diffConnector, importMismatches, REPLACE_ON_CHANGE, type ConnectorOutputs } from "../../provider/cortex/connectorChanges";
 import { checkConnectorInputs } from "../../provider/cortex/connectorInputs";
+import { canonicalApiUrl, sameApiUrl } from "../../provider/cortex/connection";
 import { UNKNOWN_VALUE } from "../../provider/validation/checkFailure";
 
 const fields: ConnectorFields = {
@@ -135,6 +136,16 @@ describe("diffConnector", () => {
     expect(diffConnector(olds, { ...news, vendor: "HARBOR", scanningMode: "CLOUD" }, undefined).replaces).toEqual(["vendor", "scanningMode"]);
     expect(diffConnector(olds, news, "https://api-b.example.com")).toEqual({ changes: true, replaces: ["tenant.apiUrl"] });
     expect(REPLACE_ON_CHANGE.map((r) => r.field)).toEqual(["vendor", "registryType", "scanningMode", "tenant.apiUrl"]);
+  });
+
+  it("compares tenant URLs normalized: host case, the default port and a trailing slash do not make another tenant", () => {
+    for (const spelling of ["https://API-A.example.com", "https://api-a.example.com:443/", "HTTPS://api-a.example.com//"]) {
+      expect(diffConnector(olds, news, spelling)).toEqual({ changes: false, replaces: [] });
+    }
+    expect(diffConnector(olds, news, "https://api-a.example.com:8443").replaces).toEqual(["tenant.apiUrl"]);
+    expect(canonicalApiUrl("https://API-A.example.com:443/")).toBe("https://api-a.example.com");
+    expect(canonicalApiUrl("http://127.0.0.1:80/")).toBe("http://127.0.0.1");
+    expect(sameApiUrl("http://127.0.0.1:8080", "http://127.0.0.1:8081")).toBe(false);
   });
 
   it("treats a field a preview cannot know as changed, and replaces if it is a replace-on-change one", () => {

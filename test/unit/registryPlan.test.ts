@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { identityOf, toWireEntry, type RegistryEntryFields } from "../../provider/compute/registryEntry";
-import { findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite, RegistryCapError } from "../../provider/compute/registryPlan";
+import {
+  findRemovalDiscrepancies,
+  findWriteDiscrepancies,
+  planRegistryRemoval,
+  planRegistryWrite,
+  RegistryCapError,
+} from "../../provider/compute/registryPlan";
 
 const entry = (repository: string, extra: Record<string, unknown> = {}): RegistryEntryFields =>
   ({ version: "2", registry: "", repository, tag: "latest", ...extra }) as RegistryEntryFields;
@@ -55,11 +61,111 @@ describe("planRegistryWrite", () => {
   });
 });
 
+describe("planRegistryWrite with several console entries of one identity", () => {
+  /** Three console entries, two of them with the identity of "mine": only the first is this stack's. */
+  const withDuplicate = () => [
+    consoleEntry("mine", { id: "id-first", cap: 9, futureField: "first" }),
+    consoleEntry("other"),
+    consoleEntry("mine", { id: "id-second", cap: 2, futureField: "second" }),
+  ];
+  const secondAsRead = { ...toWireEntry(entry("mine")), id: "id-second", cap: 2, futureField: "second" };
+
+  it.each([
+    ["adopting it", new Set<string>()],
+    ["managing it already", identities("mine")],
+  ])("in managed mode, %s, takes only the first and keeps the later ones as unmanaged, as read", (_, previouslyManaged) => {
+    const plan = planRegistryWrite(withDuplicate(), { mine: entry("mine", { cap: 5 }) }, previouslyManaged, "managed");
+    expect(plan.entries).toEqual([
+      { ...toWireEntry(entry("mine", { cap: 5 })), id: "id-first", futureField: "first" },
+      { ...toWireEntry(entry("other")), id: "id-other" },
+      secondAsRead,
+    ]);
+    expect(plan.removed).toEqual([]);
+    expect(plan.unmanaged.map((e) => e.id)).toEqual(["id-other", "id-second"]);
+    expect(plan.adopted).toEqual(previouslyManaged.size === 0 ? ["mine"] : []);
+  });
+
+  it("in managed mode, an identity no longer declared removes only its first entry", () => {
+    const plan = planRegistryWrite(withDuplicate(), {}, identities("mine"), "managed");
+    expect(plan.entries).toEqual([{ ...toWireEntry(entry("other")), id: "id-other" }, secondAsRead]);
+    expect(plan.removed).toHaveLength(1);
+    expect(plan.unmanaged.map((e) => e.id)).toEqual(["id-other", "id-second"]);
+  });
+
+  it("in authoritative mode still keeps one entry per declared identity", () => {
+    const plan = planRegistryWrite(withDuplicate(), { mine: entry("mine", { cap: 5 }) }, new Set(), "authoritative");
+    expect(plan.entries).toEqual([{ ...toWireEntry(entry("mine", { cap: 5 })), id: "id-first", futureField: "first" }]);
+    expect(plan.removed).toHaveLength(2);
+  });
+
+  it("verifies the write with duplicates: the declared entry is the first of its identity, each unmanaged one is matched once", () => {
+    const twins = [consoleEntry("mine", { id: "a" }), consoleEntry("mine", { id: "b", cap: 3 }), consoleEntry("mine", { id: "c", cap: 3 })];
+    const plan = planRegistryWrite(twins, { mine: entry("mine", { cap: 5 }) }, identities("mine"), "managed");
+    expect(plan.entries.map((e) => [e.id, e.cap])).toEqual([["a", 5], ["b", 3], ["c", 3]]);
+    const readBack = plan.entries.map((e) => ({ ...e, scanStatus: "completed" }));
+    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack)).toEqual([]);
+    // One of the two identical unmanaged entries lost: the other cannot stand in for both.
+    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack.slice(0, 2))).toEqual([
+      expect.stringMatching(/unmanaged entry .*mine:latest is missing/),
+    ]);
+    // Our entry written with another cap while an unmanaged one holds cap 5: still our entry (the first) that differs.
+    const swapped = [{ ...readBack[0], cap: 3 }, { ...readBack[1], cap: 5 }, readBack[2]];
+    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, swapped)).toEqual([
+      expect.stringMatching(/"mine" has different cap/),
+      expect.stringMatching(/unmanaged entry .*mine:latest was changed/),
+    ]);
+  });
+});
+
+describe("adoption keeps the console's id through the entry's life", () => {
+  it("writes the console's id back on adoption and on every later update, so the console keeps the entry", () => {
+    const remote = [consoleEntry("mine", { id: "65a1f0c2e4b0a1b2c3d4e5f6", cap: 9, futureField: { x: 1 } }), consoleEntry("other")];
+    const adopted = planRegistryWrite(remote, { mine: entry("mine", { cap: 5 }) }, new Set(), "managed");
+    expect(adopted.adopted).toEqual(["mine"]);
+    expect(adopted.declared.get("mine")).toEqual({ ...toWireEntry(entry("mine", { cap: 5 })), id: "65a1f0c2e4b0a1b2c3d4e5f6", futureField: { x: 1 } });
+    expect(adopted.entries[0].id).toBe("65a1f0c2e4b0a1b2c3d4e5f6");
+
+    const afterWrite = adopted.entries.map((e) => ({ ...e, scanStatus: "completed" }));
+    expect(findWriteDiscrepancies(adopted.declared, adopted.unmanaged, afterWrite)).toEqual([]);
+    const updated = planRegistryWrite(afterWrite, { mine: entry("mine", { cap: 7 }) }, identities("mine"), "managed");
+    expect(updated.adopted).toEqual([]);
+    expect(updated.entries[0]).toEqual({ ...toWireEntry(entry("mine", { cap: 7 })), id: "65a1f0c2e4b0a1b2c3d4e5f6", futureField: { x: 1 } });
+    expect(updated.entries[1]).toEqual({ ...toWireEntry(entry("other")), id: "id-other" });
+  });
+});
+
 describe("planRegistryRemoval", () => {
   it("drops managed identities only", () => {
     const { entries, removed } = planRegistryRemoval([consoleEntry("mine"), consoleEntry("other")], identities("mine"));
     expect(removed).toBe(1);
     expect(entries.map((e) => e.repository)).toEqual(["other"]);
+  });
+
+  it("drops only the first entry of a managed identity, keeping later ones as read", () => {
+    const remote = [consoleEntry("mine", { id: "a" }), consoleEntry("other"), consoleEntry("mine", { id: "b", futureField: "kept" })];
+    const { entries, removed, unmanaged } = planRegistryRemoval(remote, identities("mine"));
+    expect(removed).toBe(1);
+    expect(entries).toEqual([
+      { ...toWireEntry(entry("other")), id: "id-other" },
+      { ...toWireEntry(entry("mine")), id: "b", futureField: "kept" },
+    ]);
+    expect(unmanaged.map((e) => e.id)).toEqual(["id-other", "b"]);
+  });
+});
+
+describe("findRemovalDiscrepancies", () => {
+  const remote = [consoleEntry("mine", { id: "a" }), consoleEntry("other"), consoleEntry("mine", { id: "b" })];
+  const managed = identities("mine");
+
+  it("accepts a console holding exactly what the removal kept, duplicates of a managed identity included", () => {
+    const { entries, unmanaged } = planRegistryRemoval(remote, managed);
+    expect(findRemovalDiscrepancies(unmanaged, managed, entries)).toEqual([]);
+  });
+
+  it("finds this stack's entry still there, and a kept entry lost", () => {
+    const { unmanaged } = planRegistryRemoval(remote, managed);
+    expect(findRemovalDiscrepancies(unmanaged, managed, remote)).toEqual([expect.stringMatching(/entry .*mine:latest is still there/)]);
+    expect(findRemovalDiscrepancies(unmanaged, managed, [remote[1]])).toEqual([expect.stringMatching(/unmanaged entry .*mine:latest is missing/)]);
   });
 });
 

@@ -11,7 +11,9 @@ describe("checkRegistrySettingsInputs", () => {
     expect(inputs.mode).toBe("managed");
     expect(inputs.scanLater).toBe(false);
     expect(Object.keys(inputs.specifications)).toEqual(["ubuntu"]);
-    expect(inputs.specifications.ubuntu).not.toHaveProperty("name");
+    expect(JSON.parse(inputs.specifications.ubuntu)).toEqual({
+      name: "ubuntu", version: "2", registry: "", repository: "library/ubuntu", tag: "18.04", os: "linux", cap: 5,
+    });
   });
 
   it("reports each problem with its property path and rule", () => {
@@ -54,9 +56,22 @@ describe("checkRegistrySettingsInputs", () => {
     expect(checkRegistrySettingsInputs({ specifications: specifications.slice(1) }).failures).toEqual([]);
   });
 
+  it("does not judge again an entry that arrives exactly as the last check accepted it", () => {
+    const accepted = checkRegistrySettingsInputs({ specifications: [ubuntu] }).inputs.specifications;
+    const resent = checkRegistrySettingsInputs({ specifications: [accepted.ubuntu] }, accepted);
+    expect(resent).toEqual({ inputs: expect.objectContaining({ specifications: accepted }), failures: [] });
+    // The fast path is keyed on the exact text: anything else is judged in full.
+    const changed = accepted.ubuntu.replace('"os":"linux"', '"os":"solaris"');
+    expect(checkRegistrySettingsInputs({ specifications: [changed] }, accepted).failures.map((f) => f.property)).toEqual(["specifications[ubuntu].os"]);
+  });
+
   it("leaves values a preview cannot know yet unjudged", () => {
-    const { failures, inputs } = checkRegistrySettingsInputs({ specifications: [{ ...ubuntu, credentialId: UNKNOWN_VALUE }] });
+    const { failures, inputs } = checkRegistrySettingsInputs({
+      specifications: [JSON.stringify(ubuntu), UNKNOWN_VALUE],
+      console: { url: UNKNOWN_VALUE, username: "admin" },
+    });
     expect(failures).toEqual([]);
-    expect(inputs.specifications.ubuntu.credentialId).toBe(UNKNOWN_VALUE);
+    expect(Object.keys(inputs.specifications)).toEqual(["ubuntu", "(not known yet) #1"]);
+    expect(inputs.specifications["(not known yet) #1"]).toBe(UNKNOWN_VALUE);
   });
 });
