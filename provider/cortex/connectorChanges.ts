@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { isUnknown } from "../validation/checkFailure";
+import { containsUnknown } from "../validation/checkFailure";
 import { CONNECTOR_FIELD_NAMES, SECRET_FIELDS, WRITE_ONLY_FIELDS, type ConnectorFields } from "./connectorBody";
 import { sameApiUrl } from "./connection";
 import type { ConnectorInputs } from "./connectorInputs";
@@ -64,12 +64,6 @@ function differs(old: unknown, value: unknown): boolean {
   return !isDeepStrictEqual(withoutEmpty(old), withoutEmpty(value));
 }
 
-function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
 
 /** Absent, undefined and null all mean "not set", whichever way the state stored it. */
 function withoutEmpty(value: unknown): unknown {

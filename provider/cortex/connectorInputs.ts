@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { issuesToFailures, isUnknown, joinPath, type CheckFailure } from "../validation/checkFailure";
+import { issuesToFailures, isUnknown, joinPath, touchesUnknown, type CheckFailure } from "../validation/checkFailure";
 import {
   BROKER_TYPES,
   CLOUD_PROVIDERS,
@@ -210,16 +210,6 @@ export function filterTreeFailures(node: unknown, path: string, depth: number): 
   return failures;
 }
 
-/** True when the value at `path`, or any object on the way to it, is not known yet. */
-function touchesUnknown(root: unknown, path: readonly PropertyKey[]): boolean {
-  let value: unknown = root;
-  for (const key of path) {
-    if (isUnknown(value)) return true;
-    if (value === null || typeof value !== "object") return false;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return isUnknown(value);
-}
 
 /** A failure about a secret never quotes the value. */
 function withoutSecretValue(failure: CheckFailure): CheckFailure {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { startEmulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { captureProgram, CheckFailedError, Engine, StepFailedError } from "../../harness";
 import {
   changedEntryNames,
@@ -137,6 +137,16 @@ describe("RegistrySettings lifecycle in managed mode", () => {
   });
 });
 
+/** Applies one entry, then gives the same stack (its checkpoint) to an engine whose prismaCloudCompute:url names `other`. */
+async function applyThenRepoint(other: Emulator): Promise<void> {
+  session.engine = await startComputeEngine(session.emulator);
+  await session.engine.up(settings(declaredSpecs(1)));
+  const checkpoint = session.engine.resources;
+  await session.engine.stop();
+  session.engine = await startComputeEngine(other);
+  session.engine.resources = checkpoint;
+}
+
 describe("RegistrySettings moving to another console", () => {
   it("removes the entries from the old console, leaving its other entries, then writes them to the new one", async () => {
     const other = await startEmulator({ compute: { username: "admin", password: session.emulator.credentials.compute.password } });
@@ -172,13 +182,8 @@ describe("RegistrySettings moving to another console", () => {
   it("stops, before any request, when stack config starts naming another console, saying how to move", async () => {
     const other = await startEmulator();
     try {
-      session.engine = await startComputeEngine(session.emulator);
-      await session.engine.up(settings(declaredSpecs(1)));
-      const checkpoint = session.engine.resources;
-      await session.engine.stop();
-      session.engine = await startComputeEngine(other);
-      session.engine.resources = checkpoint;
-      const error = await session.engine.up(settings(declaredSpecs(1))).catch((e: Error) => e);
+      await applyThenRepoint(other);
+      const error = await session.engine!.up(settings(declaredSpecs(1))).catch((e: Error) => e);
       expect(String(error)).toMatch(/now names .*give the resource a console argument with the old console's URL and credentials/s);
       expect(other.requests()).toEqual([]);
     } finally {
@@ -189,14 +194,8 @@ describe("RegistrySettings moving to another console", () => {
   it("refuses to delete on a console other than the one its entries live in", async () => {
     const other = await startEmulator();
     try {
-      session.engine = await startComputeEngine(session.emulator);
-      await session.engine.up(settings(declaredSpecs(1)));
-      const checkpoint = session.engine.resources;
-      await session.engine.stop();
-      // The same stack, after someone pointed prismaCloudCompute:url at another console.
-      session.engine = await startComputeEngine(other);
-      session.engine.resources = checkpoint;
-      const error = await session.engine.destroy().catch((e: Error) => e);
+      await applyThenRepoint(other);
+      const error = await session.engine!.destroy().catch((e: Error) => e);
       expect(String(error)).toMatch(/manages entries in the console .* but the console configured now is .*Restore the previous prismaCloudCompute:url/s);
       expect(other.requests()).toEqual([]);
       expect(session.emulator.compute.entries()).toHaveLength(1);
