@@ -51,11 +51,16 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
     const specifications = Array.isArray(args.specifications)
       ? args.specifications.map(toEntryInputs)
       : pulumi.output(args.specifications).apply((list) => list.map(toEntryInputs));
+    // Names are always known, even when an entry's fields wait for other resources: a preview keys it by its name.
+    const specificationNames = Array.isArray(args.specifications)
+      ? args.specifications.map((spec) => spec.name)
+      : pulumi.output(args.specifications).apply((list) => list.map((spec) => spec.name));
     super(
       new RegistrySettingsProvider(),
       name,
       {
         specifications,
+        specificationNames,
         mode: args.mode,
         scanLater: args.scanLater,
         console: args.console,

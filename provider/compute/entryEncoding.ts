@@ -36,13 +36,16 @@ export function encodeEntry(name: string, fields: object): string {
   return canonicalJson({ registry: "", ...fields, name });
 }
 
-/** The entry's fields, without its name. */
-export function decodeEntryFields(text: string): RegistryEntryFields {
-  const { name: _name, ...fields } = JSON.parse(text) as RegistryEntryFields & { name?: string };
+/** The entry's fields, without its name. State written before entries were strings holds objects: read those too. */
+export function decodeEntryFields(text: string | RegistryEntryFields): RegistryEntryFields {
+  const entry = (typeof text === "string" ? JSON.parse(text) : text) as RegistryEntryFields & { name?: string };
+  const { name: _name, ...fields } = entry;
   return fields as RegistryEntryFields;
 }
 
 /** The entries of checked inputs or state, decoded, keeping their order. */
-export function decodeSpecifications(specifications: Readonly<Record<string, string>>): Record<string, RegistryEntryFields> {
+export function decodeSpecifications(
+  specifications: Readonly<Record<string, string | RegistryEntryFields>>,
+): Record<string, RegistryEntryFields> {
   return Object.fromEntries(Object.entries(specifications).map(([name, text]) => [name, decodeEntryFields(text)]));
 }

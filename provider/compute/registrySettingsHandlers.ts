@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
-import { ConnectionError, resolveConnection, resolveConsoleUrl } from "./connection";
+import { ConnectionError, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
 import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields, type WireEntry } from "./registryEntry";
 import { findRemovalDiscrepancies, findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite } from "./registryPlan";
 import {
@@ -46,7 +46,12 @@ export function check(
   olds: Partial<RegistrySettingsInputs>,
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const accepted = olds.specifications !== null && typeof olds.specifications === "object" ? olds.specifications : {};
+  // Entries a refresh only saw (`undeclared:`) were never judged: they get no fast path.
+  const accepted = Object.fromEntries(
+    Object.entries(olds.specifications !== null && typeof olds.specifications === "object" ? olds.specifications : {}).filter(
+      ([name]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX),
+    ),
+  );
   const { inputs, failures } = checkRegistrySettingsInputs(news, accepted);
   return { inputs: { ...inputs }, failures };
 }
@@ -55,27 +60,25 @@ export function diff(
   olds: RegistrySettingsOutputs,
   news: RegistrySettingsInputs,
   context: ProviderContext,
-): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+): { changes: boolean; replaces: string[] } {
   const newUrl = resolveConsoleUrl(news.console, context.stackConfig, context.environment);
-  const moved = newUrl !== undefined && olds.consoleUrl !== undefined && newUrl !== olds.consoleUrl;
-  if (moved && !news.console?.url) {
-    // The old console's credentials are gone with the old config: its entries could never be removed.
+  const oldUrl = olds.consoleUrl === undefined ? undefined : normalizeConsoleUrl(olds.consoleUrl);
+  if (newUrl !== undefined && oldUrl !== undefined && newUrl !== oldUrl) {
+    // No automatic move: two URLs may name one console (an alias, an IP), and a delete on one
+    // plus a write on the other would then lose entries or their console ids.
     throw new ConnectionError(
-      `This RegistrySettings manages entries in the console ${olds.consoleUrl}, but prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL) ` +
-        `now names ${newUrl}. To keep managing the old console, restore its URL. To move the entries, first give the resource a ` +
-        "console argument with the old console's URL and credentials (`pulumi up`), then change console.url: that replaces it cleanly. " +
-        "To forget the old console's entries instead, run `pulumi state delete` on this resource.",
+      `This RegistrySettings manages entries in the console ${oldUrl}, but ${news.console?.url ? "console.url" : "prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL)"} ` +
+        `now names ${newUrl}. A RegistrySettings stays on its console. If both URLs name the same console, keep the old one. ` +
+        "To move the entries to another console, run `pulumi destroy --target <this resource's URN>` with the old URL (it removes " +
+        "only this stack's entries there), then `pulumi up` with the new one.",
     );
   }
   const changes =
-    moved ||
     olds.mode !== news.mode ||
     olds.scanLater !== news.scanLater ||
     !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
     !isDeepStrictEqual(olds.specifications, news.specifications);
-  // A different console is a different list. Removing from the old one first means that two URLs of one
-  // console (an alias, an IP) end with the entries written back, never with them removed after the write.
-  return { changes, replaces: moved ? ["console.url"] : [], deleteBeforeReplace: true };
+  return { changes, replaces: [] };
 }
 
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
@@ -176,7 +179,7 @@ async function write(
  */
 function connect(inputs: Pick<RegistrySettingsInputs, "console">, context: ProviderContext, expectedUrl?: string) {
   const connection = resolveConnection(inputs.console, context.stackConfig, context.environment);
-  if (expectedUrl !== undefined && connection.url !== expectedUrl) {
+  if (expectedUrl !== undefined && connection.url !== normalizeConsoleUrl(expectedUrl)) {
     throw new ConnectionError(
       `This RegistrySettings manages entries in the console ${expectedUrl}, but the console configured now is ${connection.url}. ` +
         "Restore the previous prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL) to refresh or delete it there, or give the resource a console argument.",

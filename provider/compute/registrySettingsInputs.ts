@@ -63,7 +63,8 @@ export function checkRegistrySettingsInputs(
   if (isUnknown(raw)) {
     return { inputs: { ...settings, specifications: raw } as unknown as RegistrySettingsInputs, failures };
   }
-  const declared = listDeclaredEntries(raw, failures);
+  const names = Array.isArray(news.specificationNames) ? (news.specificationNames as unknown[]) : [];
+  const declared = listDeclaredEntries(raw, names, failures);
   if (declared.length > MAX_REGISTRY_ENTRIES) {
     failures.push({
       property: "specifications",
@@ -158,7 +159,7 @@ interface DeclaredEntry {
  * Accepts the list the SDK sends (one string per entry, carrying its name, or
  * objects) and the name-keyed map that checked inputs hold.
  */
-function listDeclaredEntries(raw: unknown, failures: CheckFailure[]): DeclaredEntry[] {
+function listDeclaredEntries(raw: unknown, names: readonly unknown[], failures: CheckFailure[]): DeclaredEntry[] {
   if (raw === undefined || raw === null) {
     failures.push({ property: "specifications", reason: "is required: a list of RegistrySpecification" });
     return [];
@@ -176,7 +177,8 @@ function listDeclaredEntries(raw: unknown, failures: CheckFailure[]): DeclaredEn
   const entries: DeclaredEntry[] = [];
   raw.forEach((element: unknown, index) => {
     if (isUnknown(element)) {
-      entries.push({ name: `${UNKNOWN_ENTRY_PREFIX}${index}`, fields: undefined });
+      const name = names[index];
+      entries.push({ name: typeof name === "string" && name !== "" ? name : `${UNKNOWN_ENTRY_PREFIX}${index}`, fields: undefined });
       return;
     }
     const item = typeof element === "string" ? parseEntry(element) : element;

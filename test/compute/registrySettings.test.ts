@@ -148,35 +148,28 @@ async function applyThenRepoint(other: Emulator): Promise<void> {
 }
 
 describe("RegistrySettings moving to another console", () => {
-  it("removes the entries from the old console, leaving its other entries, then writes them to the new one", async () => {
+  it("stays on its console: a new console.url (another console, or an alias of this one) stops the preview, changing nothing", async () => {
     const other = await startEmulator({ compute: { username: "admin", password: session.emulator.credentials.compute.password } });
     try {
       session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
-      const onConsole = (url: string) => () =>
-        void new RegistrySettings("compute", {
-          specifications: declaredSpecs(2),
-          console: { url, username: "admin", password: pulumi.secret(session.emulator.credentials.compute.password) },
-        });
+      const password = pulumi.secret(session.emulator.credentials.compute.password);
+      const onUrl = (url: string) => () =>
+        void new RegistrySettings("compute", { specifications: declaredSpecs(2), console: { url, username: "admin", password } });
       session.engine = await Engine.start();
-      await session.engine.up(onConsole(session.emulator.computeUrl));
-      const plan = await session.engine.up(onConsole(`${other.computeUrl}/`));
-      expect(plan.steps.map((s) => [s.op, s.diff?.replaces, s.diff?.deleteBeforeReplace])).toEqual([["replace", ["console.url"], true]]);
-      expect(other.compute.entries().map((e) => e.repository)).toEqual(["team/repo-0", "team/repo-1"]);
-      expect(repositories()).toEqual(["ops/legacy"]);
+      await session.engine.up(onUrl(session.emulator.computeUrl));
+      session.emulator.clearRequests();
+      for (const url of [other.computeUrl, session.emulator.computeUrl.replace("127.0.0.1", "localhost")]) {
+        const error = await session.engine.up(onUrl(url)).catch((e: Error) => e);
+        expect(String(error)).toMatch(/console\.url now names .*A RegistrySettings stays on its console.*pulumi destroy --target/s);
+      }
+      // A spelling of the same URL is the same console.
+      await session.engine.up(onUrl(`${session.emulator.computeUrl.toUpperCase().replace("HTTP://", "http://")}/`));
+      expect(other.requests()).toEqual([]);
+      expect(registryCalls(session.emulator.requests()).filter((call) => call.startsWith("PUT"))).toEqual([]);
+      expect(repositories()).toEqual(["ops/legacy", "team/repo-0", "team/repo-1"]);
     } finally {
       await other.close();
     }
-  });
-
-  it("keeps the entries when a second URL names the same console", async () => {
-    const password = pulumi.secret(session.emulator.credentials.compute.password);
-    const onUrl = (url: string) => () =>
-      void new RegistrySettings("compute", { specifications: declaredSpecs(2), console: { url, username: "admin", password } });
-    session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
-    session.engine = await Engine.start();
-    await session.engine.up(onUrl(session.emulator.computeUrl));
-    await session.engine.up(onUrl(session.emulator.computeUrl.replace("127.0.0.1", "localhost")));
-    expect(repositories()).toEqual(["ops/legacy", "team/repo-0", "team/repo-1"]);
   });
 
   it("stops, before any request, when stack config starts naming another console, saying how to move", async () => {
@@ -184,7 +177,7 @@ describe("RegistrySettings moving to another console", () => {
     try {
       await applyThenRepoint(other);
       const error = await session.engine!.up(settings(declaredSpecs(1))).catch((e: Error) => e);
-      expect(String(error)).toMatch(/now names .*give the resource a console argument with the old console's URL and credentials/s);
+      expect(String(error)).toMatch(/prismaCloudCompute:url \(or PRISMA_CLOUD_COMPUTE_URL\) now names .*pulumi destroy --target/s);
       expect(other.requests()).toEqual([]);
     } finally {
       await other.close();

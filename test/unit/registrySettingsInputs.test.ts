@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkRegistrySettingsInputs } from "../../provider/compute/registrySettingsInputs";
 import { UNKNOWN_VALUE } from "../../provider/validation/checkFailure";
+import { decodeEntryFields } from "../../provider/compute/entryEncoding";
 
 const ubuntu = { name: "ubuntu", version: "2", registry: "", repository: "library/ubuntu", tag: "18.04", os: "linux", cap: 5 };
 
@@ -73,5 +74,17 @@ describe("checkRegistrySettingsInputs", () => {
     expect(failures).toEqual([]);
     expect(Object.keys(inputs.specifications)).toEqual(["ubuntu", "(not known yet) #1"]);
     expect(inputs.specifications["(not known yet) #1"]).toBe(UNKNOWN_VALUE);
+    // With the names the SDK sends alongside, an entry not known yet keeps its name in the preview.
+    const named = checkRegistrySettingsInputs({ specifications: [JSON.stringify(ubuntu), UNKNOWN_VALUE], specificationNames: ["ubuntu", "later"] });
+    expect(Object.keys(named.inputs.specifications)).toEqual(["ubuntu", "later"]);
+    expect(named.inputs).not.toHaveProperty("specificationNames");
+  });
+});
+
+describe("decodeEntryFields", () => {
+  it("reads entries as strings, and as the objects state held before entries were strings", () => {
+    const fields = { version: "2", registry: "", repository: "library/ubuntu" };
+    expect(decodeEntryFields(JSON.stringify({ ...fields, name: "ubuntu" }))).toEqual(fields);
+    expect(decodeEntryFields(fields as never)).toEqual(fields);
   });
 });
