@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "emulator/**/*.test.ts"],
+    // The real-engine suite has its own config (vitest.engine.config.mts, `npm run test:engine`).
+    exclude: [...configDefaults.exclude, "test/engine/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

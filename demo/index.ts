@@ -68,7 +68,7 @@ async function run(emulator: Emulator, title: string, action: () => Promise<Plan
 async function main(): Promise<void> {
   const started = Date.now();
   const emulator = await startEmulator({ compute: { entries: CONSOLE_ENTRIES } });
-  const pack = await PolicyHost.start(path.join(__dirname, "..", "policy", "index.js"));
+  const pack = await PolicyHost.start(path.join(__dirname, "..", "examples", "policy-pack", "index.js"));
   const cortexKey = emulator.credentials.cortex.advanced;
   const engine = await Engine.start({
     project: PROJECT,

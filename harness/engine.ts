@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { captureProgram, type CapturedResource, type Program, type ProgramOptions } from "./program";
 import { ProviderHost, type CheckFailure, type DiffResult, type ResourceRef } from "./providerHost";
 import type { PolicyHost, PolicyDiagnostic } from "./policyHost";
@@ -197,7 +198,7 @@ export class Engine {
         continue;
       }
       const diff = await this.host.diff(resource, old.id, old.outputs, checked.inputs, old.inputs);
-      const op: StepOp = diff.replaces.length > 0 ? "replace" : diff.changes === "none" ? "same" : "update";
+      const op: StepOp = diff.replaces.length > 0 ? "replace" : changesOf(diff, old.inputs, checked.inputs) === "none" ? "same" : "update";
       steps.push({ ...ref(resource), op, diff, news: checked.inputs, olds: old.outputs });
     }
     for (const pack of this.options.policyPacks ?? []) diagnostics.push(...(await pack.analyzeStack(declared)));
@@ -249,7 +250,7 @@ export class Engine {
     if (!read.id) throw new Error(`resource '${importId}' does not exist`);
     if (!read.inputs) throw new Error("provider does not support importing resources");
     const diff = await this.host.diff(step, read.id, read.properties, news, read.inputs);
-    if (diff.changes !== "none") throw new Error("inputs to import do not match the existing resource");
+    if (changesOf(diff, read.inputs, news) !== "none") throw new Error("inputs to import do not match the existing resource");
     return { id: read.id, outputs: read.properties };
   }
 
@@ -260,6 +261,16 @@ export class Engine {
       throw new StepFailedError(step, error instanceof Error ? error : new Error(String(error)));
     }
   }
+}
+
+/**
+ * What the engine makes of a provider's diff: "unknown" (a dynamic provider's
+ * `changes: undefined`) becomes its own diff of the old and new inputs, "some"
+ * when any input differs (the engine then also shows that diff per property).
+ */
+function changesOf(diff: DiffResult, oldInputs: PropertyMap, newInputs: PropertyMap): "some" | "none" {
+  if (diff.changes !== "unknown") return diff.changes;
+  return isDeepStrictEqual(oldInputs, newInputs) ? "none" : "some";
 }
 
 function ref(resource: ResourceRef): ResourceRef {

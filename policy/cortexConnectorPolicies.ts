@@ -1,11 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { INITIAL_SCAN_MODES } from "../provider/cortex/connectorBody";
+import { isNumDaysInRange, NUM_DAYS_RANGE } from "../rules";
 import { isPlainObject, isUnknown, show } from "./plainValues";
 import { CORTEX_CONNECTOR_TYPE, describeConnector, readConnector, type ConnectorView } from "./resourceViews";
 import { reportVerdict, verdict, type Verdict } from "./verdict";
 
-export const INITIAL_SCAN_MODES = ["ALL", "LATEST_TAG", "TAGS_MODIFIED_DAYS"] as const;
-/** Cortex scans tags modified in the last numDays days, over a range of up to 90 days. */
-export const MAX_NUM_DAYS = 90;
+const { min: MIN_NUM_DAYS, max: MAX_NUM_DAYS } = NUM_DAYS_RANGE;
 
 // ---------------------------------------------------------------------------------------------
 // cortex-initial-scan-num-days
@@ -35,18 +35,18 @@ export function checkInitialScanNumDays(connector: ConnectorView): Verdict {
         {
           message:
             `${who}: initialScanConfiguration.numDays is missing; with initialScanConfiguration.mode "TAGS_MODIFIED_DAYS" ` +
-            `Cortex scans the tags modified in the last numDays days, so numDays must be an integer from 1 to ${MAX_NUM_DAYS}. ` +
+            `Cortex scans the tags modified in the last numDays days, so numDays must be an integer from ${MIN_NUM_DAYS} to ${MAX_NUM_DAYS}. ` +
             "Fix: set initialScanConfiguration.numDays, e.g. to 30.",
         },
       ]);
     }
-    if (typeof numDays !== "number" || !Number.isInteger(numDays) || numDays < 1 || numDays > MAX_NUM_DAYS) {
+    if (!isNumDaysInRange(numDays)) {
       return verdict([
         {
           message:
             `${who}: initialScanConfiguration.numDays is ${show(numDays)}; with initialScanConfiguration.mode "TAGS_MODIFIED_DAYS" ` +
-            `it must be an integer from 1 to ${MAX_NUM_DAYS} (Cortex looks back at most ${MAX_NUM_DAYS} days). ` +
-            `Fix: set initialScanConfiguration.numDays to a whole number of days from 1 to ${MAX_NUM_DAYS}.`,
+            `it must be an integer from ${MIN_NUM_DAYS} to ${MAX_NUM_DAYS} (Cortex looks back at most ${MAX_NUM_DAYS} days). ` +
+            `Fix: set initialScanConfiguration.numDays to a whole number of days from ${MIN_NUM_DAYS} to ${MAX_NUM_DAYS}.`,
         },
       ]);
     }
@@ -82,7 +82,7 @@ export function checkInitialScanNumDays(connector: ConnectorView): Verdict {
 export const cortexInitialScanNumDays: ResourceValidationPolicy = {
   name: "cortex-initial-scan-num-days",
   description:
-    'A Cortex registry connector\'s initialScanConfiguration.numDays must be an integer from 1 to 90 when mode is "TAGS_MODIFIED_DAYS", and must be left out otherwise.',
+    'A Cortex registry connector\'s initialScanConfiguration.numDays must be an integer from ${MIN_NUM_DAYS} to ${MAX_NUM_DAYS} when mode is "TAGS_MODIFIED_DAYS", and must be left out otherwise.',
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.type !== CORTEX_CONNECTOR_TYPE) args.notApplicable(`applies only to ${CORTEX_CONNECTOR_TYPE}`);

@@ -1,14 +1,31 @@
-import { PolicyPack } from "@pulumi/policy";
+import type { Policies } from "@pulumi/policy";
 import { cortexConnectorPolicies } from "./cortexConnectorPolicies";
 import { registrySettingsPolicies } from "./registrySettingsPolicies";
 import { securityPolicies } from "./securityPolicies";
 import { installSecretTracking } from "./secretTracking";
 
-// Before the pack serves: lets credentials-as-secrets see which inputs the engine sent as secrets.
-installSecretTracking();
+/** The name the pack's policies report under, and the name a user's pack is given in its PolicyPack. */
+export const POLICY_PACK_NAME = "registry-scanning";
 
-new PolicyPack("registry-scanning", {
-  description:
-    "Guards Prisma Cloud Compute registry scanning settings and Cortex registry connectors: console entry limits, one authoritative list per console, unique entries, Cortex initial-scan settings, secrets and https.",
-  policies: [...registrySettingsPolicies, ...cortexConnectorPolicies, ...securityPolicies],
-});
+export const POLICY_PACK_DESCRIPTION =
+  "Guards Prisma Cloud Compute registry scanning settings and Cortex registry connectors: console entry limits, " +
+  "one authoritative list per console, unique entries, Cortex initial-scan settings, secrets and https.";
+
+/**
+ * Every policy of the pack, for a user's own policy pack project:
+ *
+ * ```ts
+ * import { PolicyPack } from "@pulumi/policy";
+ * import { registryScanningPolicies } from "pulumi-registry-scanning/policy";
+ * new PolicyPack("registry-scanning", { policies: registryScanningPolicies() });
+ * ```
+ *
+ * Call it before the PolicyPack is created: it also lets credentials-as-secrets
+ * see which inputs the engine sent as secrets.
+ */
+export function registryScanningPolicies(): Policies {
+  installSecretTracking();
+  return [...registrySettingsPolicies, ...cortexConnectorPolicies, ...securityPolicies];
+}
+
+export { cortexConnectorPolicies, registrySettingsPolicies, securityPolicies };

@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { MAX_REGISTRY_ENTRIES, REGISTRY_IDENTITY_FIELDS } from "../rules";
 import { isUnknown, show, UNKNOWN, type Plain, type Unknown } from "./plainValues";
 import {
   consoleLabel,
@@ -11,8 +12,8 @@ import {
 } from "./resourceViews";
 import { listSome, reportVerdict, verdict, type Verdict, type Violation } from "./verdict";
 
-/** Prisma Cloud Compute refuses a registry list longer than this (HTTP 400), since 22.11. */
-export const API_MAX_ENTRIES = 19_999;
+/** Prisma Cloud Compute refuses a registry list longer than this (HTTP 400). */
+export const API_MAX_ENTRIES = MAX_REGISTRY_ENTRIES;
 
 /** RegistrySettings grouped by the console they write to; those whose console is not known yet stand apart. */
 interface ConsoleGroups {
@@ -227,7 +228,7 @@ export const registrySettingsSingleAuthoritative: StackValidationPolicy = {
 // ---------------------------------------------------------------------------------------------
 
 /** The fields that make two entries the same scan target for the console. */
-export const IDENTITY_FIELDS = ["version", "registry", "namespace", "repository", "tag", "os"] as const;
+export const IDENTITY_FIELDS = REGISTRY_IDENTITY_FIELDS;
 
 /** How many duplicate identities one console reports one by one before it summarizes the rest. */
 export const MAX_DUPLICATES_REPORTED = 20;

@@ -1,8 +1,8 @@
+import { CORTEX_CONNECTOR_TYPE, normalizeConsoleUrl, REGISTRY_SETTINGS_TYPE } from "../rules";
 import { isPlainObject, isUnknown, toPlainObject, UNKNOWN, type Plain, type PlainObject, type Unknown } from "./plainValues";
 
 /** The type tokens the SDK's dynamic resources register under. */
-export const REGISTRY_SETTINGS_TYPE = "pulumi-nodejs:dynamic/registryScanning:RegistrySettings";
-export const CORTEX_CONNECTOR_TYPE = "pulumi-nodejs:dynamic/registryScanning:CortexRegistryConnector";
+export { CORTEX_CONNECTOR_TYPE, REGISTRY_SETTINGS_TYPE };
 
 /** What a policy is handed for one resource: `args` of a resource policy, or one of a stack policy's resources. */
 export interface PolicyResourceLike {
@@ -120,17 +120,6 @@ export function consoleTarget(console: Plain | undefined): ConsoleTarget {
   if (isUnknown(url)) return { kind: "unknown" };
   if (typeof url !== "string" || url.trim() === "") return { kind: "default" };
   return { kind: "url", key: normalizeConsoleUrl(url) };
-}
-
-/** One spelling per console: scheme and host lower-cased, default port, credentials, query and trailing slashes dropped. */
-export function normalizeConsoleUrl(url: string): string {
-  const trimmed = url.trim();
-  try {
-    const parsed = new URL(trimmed);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return trimmed.replace(/\/+$/, "");
-  }
 }
 
 /** A URL as a message may show it: without user info, query or fragment. */

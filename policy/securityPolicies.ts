@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { CREDENTIAL_INPUT_PATHS } from "../rules";
 import { isUnknown, plainAt, type Plain, type PlainObject } from "./plainValues";
 import {
   CORTEX_CONNECTOR_TYPE,
@@ -19,10 +20,7 @@ import { listSome, reportVerdict, verdict, type Verdict, type Violation } from "
 // ---------------------------------------------------------------------------------------------
 
 /** The credential properties of each resource type, as paths into its inputs. */
-export const CREDENTIAL_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  [REGISTRY_SETTINGS_TYPE]: [["console", "password"]],
-  [CORTEX_CONNECTOR_TYPE]: [["password"], ["authToken"], ["tenant", "apiKey"]],
-};
+export const CREDENTIAL_PATHS = CREDENTIAL_INPUT_PATHS;
 
 function describe(type: string, name: string): string {
   return type === REGISTRY_SETTINGS_TYPE ? describeRegistrySettings(name) : describeConnector(name);

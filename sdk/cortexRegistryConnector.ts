@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CORTEX_CONNECTOR_TYPE_NAME, RESOURCE_MODULE } from "../rules";
 import { CONNECTOR_FIELD_NAMES } from "../provider/cortex/connectorBody";
 import { CortexRegistryConnectorProvider } from "../provider/cortex/connectorProvider";
 
@@ -146,8 +147,8 @@ export class CortexRegistryConnector extends pulumi.dynamic.Resource {
         ...options,
         additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "password", "authToken", "caCertificate", "tenant"],
       },
-      "registryScanning",
-      "CortexRegistryConnector",
+      RESOURCE_MODULE,
+      CORTEX_CONNECTOR_TYPE_NAME,
     );
   }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { REGISTRY_SETTINGS_TYPE_NAME, RESOURCE_MODULE } from "../rules";
 import { encodeEntry } from "../provider/compute/entryEncoding";
 import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
 import type { RegistrySpecification } from "./registrySpecification";
@@ -69,8 +70,8 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
         unmanagedCount: undefined,
       },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "console"] },
-      "registryScanning",
-      "RegistrySettings",
+      RESOURCE_MODULE,
+      REGISTRY_SETTINGS_TYPE_NAME,
     );
   }
 }

@@ -272,8 +272,8 @@ describe("examples/policy-gating", () => {
   const secrets = secretValues(["nexusPassword", "nexusToken"]);
   let pack: PolicyHost;
   beforeAll(async () => {
-    // As CI runs it: `--policy-pack ../../policy --policy-pack-config policy-config.json`.
-    pack = await PolicyHost.start(builtPath("policy/index.js"), { cwd: path.resolve(__dirname, "..", "policy") });
+    // As CI runs it: `--policy-pack ../policy-pack --policy-pack-config policy-config.json`.
+    pack = await PolicyHost.start(builtPath("examples/policy-pack/index.js"), { cwd: path.resolve(__dirname, "..", "examples", "policy-pack") });
     await pack.configure(readPolicyConfig(exampleFile("policy-gating", "policy-config.json")));
   });
   afterAll(async () => {

@@ -1,6 +1,3 @@
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as policySdk from "@pulumi/policy";
@@ -50,7 +47,7 @@ import { CannotDecideYet, reportVerdict, verdict } from "../policy/verdict";
 // The engine's sentinel for a string that is not known until apply.
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const REPO_ROOT = path.resolve(__dirname, "..");
-const POLICY_DIR = path.join(REPO_ROOT, "policy");
+const POLICY_DIR = path.join(REPO_ROOT, "examples", "policy-pack");
 
 // ---------------------------------------------------------------------------------------------
 // Builders
@@ -579,7 +576,7 @@ describe("the pack through its analyzer gRPC server", () => {
   let pack: PolicyHost;
   beforeAll(async () => {
     // The CLI starts a pack in its own folder, where PolicyPack reads the pack's package.json.
-    pack = await PolicyHost.start(builtPath("policy/index.js"), { cwd: POLICY_DIR });
+    pack = await PolicyHost.start(builtPath("examples/policy-pack/index.js"), { cwd: POLICY_DIR });
   });
   afterAll(async () => {
     await pack?.stop();
@@ -712,44 +709,5 @@ describe("the pack through its analyzer gRPC server", () => {
     ]);
     await pack.configure({ "cortex-no-insecure-pull": { enforcementLevel: "mandatory" }, "https-urls": { enforcementLevel: "disabled" } });
     expect((await pack.analyze(insecure)).map((d) => [d.policyName, d.enforcementLevel])).toEqual([["cortex-no-insecure-pull", "mandatory"]]);
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-// policy/ as the Pulumi CLI runs it
-// ---------------------------------------------------------------------------------------------
-
-describe("policy/ under the Pulumi CLI's policy-pack runner", () => {
-  let dir: string;
-  let pack: PolicyHost | undefined;
-  beforeAll(() => {
-    // An installed copy of the pack folder: its package.json, its own build in bin/, its dependencies.
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-"));
-    for (const file of ["package.json", "PulumiPolicy.yaml"]) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-    const tsc = require.resolve("typescript/bin/tsc");
-    execFileSync(process.execPath, [tsc, "-p", path.join(POLICY_DIR, "tsconfig.json"), "--outDir", path.join(dir, "bin")], { stdio: "pipe" });
-    // What `pulumi-analyzer-policy` does: run @pulumi/pulumi's run-policy-pack on the pack folder, from that folder.
-    fs.writeFileSync(
-      path.join(dir, "launch.js"),
-      [
-        'process.argv = [process.argv[0], __filename, "127.0.0.1:1", "."];',
-        'require(require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [process.cwd()] }));',
-      ].join("\n"),
-    );
-  });
-  afterAll(async () => {
-    await pack?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("loads the pack through package.json main and serves its policies", async () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { main: string; name: string };
-    expect(manifest.name).toBe("registry-scanning-policies");
-    expect(fs.existsSync(path.join(dir, manifest.main))).toBe(true);
-    pack = await PolicyHost.start(path.join(dir, "launch.js"), { cwd: dir });
-    expect(await pack.analyze(connector("c", { initialScanConfiguration: { mode: "TAGS_MODIFIED_DAYS", numDays: 91 } }))).toMatchObject([
-      { policyName: "cortex-initial-scan-num-days", policyPackName: "registry-scanning", enforcementLevel: "mandatory" },
-    ]);
   });
 });

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { normalizeConsoleUrl } from "../../rules";
 import { lookupSettings } from "../settingSources";
+
+export { normalizeConsoleUrl };
 
 export const COMPUTE_AUTH_MODES = ["token", "basic"] as const;
 
@@ -106,12 +109,3 @@ export function resolveConsoleUrl(
   return url ? normalizeConsoleUrl(url) : undefined;
 }
 
-/** One spelling per console URL: host lower-cased, default port and trailing slashes dropped. */
-export function normalizeConsoleUrl(url: string): string {
-  try {
-    const parsed = new URL(url.trim());
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return url.trim().replace(/\/+$/, "");
-  }
-}

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { MAX_REGISTRY_ENTRIES, REGISTRY_IDENTITY_FIELDS } from "../../rules";
 
-/** The console holds at most this many registry entries (since 22.11/22.12). */
-export const MAX_REGISTRY_ENTRIES = 19_999;
+export { MAX_REGISTRY_ENTRIES };
 
 export const REGISTRY_VERSIONS = ["aws", "azure", "coreos", "2", "dtr", "gcr", "gitlab", "harbor", "bluemix", "jfrog", "redhat", "sonatype"] as const;
 export const REGISTRY_OS_TYPES = ["linux", "linuxARM64", "windows"] as const;
@@ -102,8 +102,7 @@ function renameKeys(value: Record<string, unknown>, names: Record<string, string
  * duplicate detection both rest on it.
  */
 export function identityOf(wire: WireEntry): string {
-  const part = (name: string) => (typeof wire[name] === "string" ? (wire[name] as string) : "");
-  return JSON.stringify([part("version"), part("registry"), part("namespace"), part("repository"), part("tag"), part("os")]);
+  return JSON.stringify(REGISTRY_IDENTITY_FIELDS.map((name) => (typeof wire[name] === "string" ? wire[name] : "")));
 }
 
 /** A short readable form of an identity for messages, e.g. `2 docker.io/library/ubuntu:18.04 (linux)`. */

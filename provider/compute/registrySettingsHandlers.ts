@@ -60,7 +60,7 @@ export function diff(
   olds: RegistrySettingsOutputs,
   news: RegistrySettingsInputs,
   context: ProviderContext,
-): { changes: boolean; replaces: string[] } {
+): { changes: false | undefined; replaces: string[] } {
   const newUrl = resolveConsoleUrl(news.console, context.stackConfig, context.environment);
   const oldUrl = olds.consoleUrl === undefined ? undefined : normalizeConsoleUrl(olds.consoleUrl);
   if (newUrl !== undefined && oldUrl !== undefined && newUrl !== oldUrl) {
@@ -78,7 +78,11 @@ export function diff(
     olds.scanLater !== news.scanLater ||
     !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
     !isDeepStrictEqual(olds.specifications, news.specifications);
-  return { changes, replaces: [] };
+  // "Changes, not known which" on purpose: the engine then diffs the old and new inputs itself and
+  // keeps that detailed diff, so `pulumi preview --diff` prints only the entries and fields that
+  // change. With a plain "changes" it prints every entry of the list (the SDK's dynamic-provider
+  // host forwards no detailed diff of ours), some 300,000 lines for a one-field change among 19,999.
+  return { changes: changes ? undefined : false, replaces: [] };
 }
 
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { canonicalApiUrl, normalizeApiUrl } from "../../rules";
 import { lookupSettings } from "../settingSources";
+
+export { canonicalApiUrl, normalizeApiUrl };
 
 export const API_KEY_TYPES = ["advanced", "standard"] as const;
 export type ApiKeyType = (typeof API_KEY_TYPES)[number];
@@ -44,20 +47,6 @@ export class CortexConnectionError extends Error {
   }
 }
 
-export function normalizeApiUrl(url: string): string {
-  return url.trim().replace(/\/+$/, "");
-}
-
-/**
- * A tenant URL in one spelling, for comparing tenants: scheme and host
- * lower-cased, the scheme's default port dropped, no trailing slash.
- */
-export function canonicalApiUrl(url: string): string {
-  const trimmed = normalizeApiUrl(url);
-  if (!URL.canParse(trimmed)) return trimmed;
-  const parsed = new URL(trimmed);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}${parsed.search}`;
-}
 
 /** True when two tenant URLs name the same tenant, however each is spelled. */
 export function sameApiUrl(a: string, b: string): boolean {

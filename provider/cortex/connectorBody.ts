@@ -2,6 +2,7 @@
  * A registry connector as users write it (camelCase) and as the Cortex API
  * carries it (snake_case), and the pure mapping between the two.
  */
+import { CORTEX_SECRET_FIELDS, CORTEX_WRITE_ONLY_FIELDS } from "../../rules";
 
 export const VENDORS = ["DOCKER", "JFROG", "SONATYPE", "DOCKER_HUB", "HARBOR", "GITLAB_CONTAINER_REGISTRY", "OPENSHIFT"] as const;
 export const SCANNING_MODES = ["CLOUD", "OUTPOST", "BROKER", "NOT_APPLICABLE", "KAPI"] as const;
@@ -12,9 +13,6 @@ export const FILTER_TYPES = ["INCLUDE", "EXCLUDE"] as const;
 export const INITIAL_SCAN_MODES = ["ALL", "LATEST_TAG", "TAGS_MODIFIED_DAYS"] as const;
 /** Operators used across Cortex filters. */
 export const SEARCH_TYPES = ["EQ", "NEQ", "IN", "NIN", "CONTAINS", "NCONTAINS", "WILDCARD", "REGEX"] as const;
-
-/** "Tags modified in the last numDays days" covers at most 90 days. */
-export const MAX_NUM_DAYS = 90;
 
 export type Vendor = (typeof VENDORS)[number];
 export type ScanningMode = (typeof SCANNING_MODES)[number];
@@ -131,9 +129,9 @@ export const VENDOR_OF_SPECIFIC_FIELD: Readonly<Record<keyof VendorSpecificConfi
 };
 
 /** Fields the API never returns; a read keeps them from the state. */
-export const WRITE_ONLY_FIELDS = ["password", "authToken"] as const satisfies readonly (keyof ConnectorFields)[];
+export const WRITE_ONLY_FIELDS = CORTEX_WRITE_ONLY_FIELDS satisfies readonly (keyof ConnectorFields)[];
 /** Fields whose values must never be shown (state secrets, never quoted in messages). */
-export const SECRET_FIELDS = ["password", "authToken", "caCertificate"] as const satisfies readonly (keyof ConnectorFields)[];
+export const SECRET_FIELDS = CORTEX_SECRET_FIELDS satisfies readonly (keyof ConnectorFields)[];
 
 export const CONNECTOR_FIELD_NAMES = Object.keys(WIRE_NAMES) as (keyof ConnectorFields)[];
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { isNumDaysInRange, NUM_DAYS_MODE, NUM_DAYS_RANGE } from "../../rules";
 import { issuesToFailures, isUnknown, joinPath, touchesUnknown, type CheckFailure } from "../validation/checkFailure";
 import {
   BROKER_TYPES,
   CLOUD_PROVIDERS,
   FILTER_TYPES,
   INITIAL_SCAN_MODES,
-  MAX_NUM_DAYS,
   REGISTRY_TYPES,
   SCANNING_MODES,
   SEARCH_TYPES,
@@ -130,18 +130,19 @@ function withoutNullFields(value: unknown): unknown {
   );
 }
 
-/** `numDays` is required, an integer from 1 to 90, with TAGS_MODIFIED_DAYS, and refused with any other mode. */
+/** `numDays` is required, an integer in NUM_DAYS_RANGE, with TAGS_MODIFIED_DAYS, and refused with any other mode. */
 function initialScanFailures(scan: unknown): CheckFailure[] {
   if (!isPlainObject(scan)) return [];
   const { mode, numDays } = scan;
   const path = "initialScanConfiguration.numDays";
   if (isUnknown(mode) || isUnknown(numDays)) return [];
-  if (mode === "TAGS_MODIFIED_DAYS") {
+  const range = `an integer from ${NUM_DAYS_RANGE.min} to ${NUM_DAYS_RANGE.max}`;
+  if (mode === NUM_DAYS_MODE) {
     if (numDays === undefined || numDays === null) {
-      return [{ property: path, reason: `is required when mode is TAGS_MODIFIED_DAYS: an integer from 1 to ${MAX_NUM_DAYS} (days back to scan)` }];
+      return [{ property: path, reason: `is required when mode is ${NUM_DAYS_MODE}: ${range} (days back to scan)` }];
     }
-    if (typeof numDays === "number" && (!Number.isInteger(numDays) || numDays < 1 || numDays > MAX_NUM_DAYS)) {
-      return [{ property: path, reason: `must be an integer from 1 to ${MAX_NUM_DAYS} with mode TAGS_MODIFIED_DAYS, not ${numDays}` }];
+    if (typeof numDays === "number" && !isNumDaysInRange(numDays)) {
+      return [{ property: path, reason: `must be ${range} with mode ${NUM_DAYS_MODE}, not ${numDays}` }];
     }
     return [];
   }

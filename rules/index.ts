@@ -1,0 +1,72 @@
+/*
+ * Facts about the two APIs that the SDK, the providers and the policy pack all
+ * rely on, written once. Nothing here imports Pulumi or touches the network:
+ * the policy pack loads it in the analyzer, the provider in its host.
+ * (The emulator keeps its own copies on purpose, as an independent oracle.)
+ */
+
+/** A Prisma Cloud Compute console holds at most this many registry entries (HTTP 400 above it, since 22.11/22.12). */
+export const MAX_REGISTRY_ENTRIES = 19_999;
+
+/**
+ * The fields that make two registry entries the same scan target for the
+ * console: registry type, address, namespace, repository, tag and OS.
+ * Adoption, duplicate detection and the unique-entries policy rest on them.
+ */
+export const REGISTRY_IDENTITY_FIELDS = ["version", "registry", "namespace", "repository", "tag", "os"] as const;
+
+/** Cortex scans "tags modified in the last numDays days" over a range of 1 to 90 days. */
+export const NUM_DAYS_RANGE = { min: 1, max: 90 } as const;
+
+/** The Cortex initial-scan mode that takes `numDays`; every other mode refuses it. */
+export const NUM_DAYS_MODE = "TAGS_MODIFIED_DAYS";
+
+/** The dynamic resources' module and type names; the SDK registers them as `pulumi-nodejs:dynamic/<module>:<type>`. */
+export const RESOURCE_MODULE = "registryScanning";
+export const REGISTRY_SETTINGS_TYPE_NAME = "RegistrySettings";
+export const CORTEX_CONNECTOR_TYPE_NAME = "CortexRegistryConnector";
+export const REGISTRY_SETTINGS_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${REGISTRY_SETTINGS_TYPE_NAME}`;
+export const CORTEX_CONNECTOR_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${CORTEX_CONNECTOR_TYPE_NAME}`;
+
+/** Connector fields the Cortex API never returns: a read keeps them from the state. */
+export const CORTEX_WRITE_ONLY_FIELDS = ["password", "authToken"] as const;
+/** Connector fields that are secret: kept secret in state, never quoted in a message. */
+export const CORTEX_SECRET_FIELDS = [...CORTEX_WRITE_ONLY_FIELDS, "caCertificate"] as const;
+
+/**
+ * The credentials each resource is given, as paths into its inputs: they must
+ * be Pulumi secrets (the SDK marks them, the credentials-as-secrets policy checks).
+ */
+export const CREDENTIAL_INPUT_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  [REGISTRY_SETTINGS_TYPE]: [["console", "password"]],
+  [CORTEX_CONNECTOR_TYPE]: [...CORTEX_WRITE_ONLY_FIELDS.map((field) => [field]), ["tenant", "apiKey"]],
+};
+
+/** One spelling per console URL: scheme and host lower-cased, default port, user info, query and trailing slashes dropped. */
+export function normalizeConsoleUrl(url: string): string {
+  const trimmed = url.trim();
+  try {
+    const parsed = new URL(trimmed);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return trimmed.replace(/\/+$/, "");
+  }
+}
+
+/** A Cortex API URL without surrounding spaces or trailing slashes, as requests are built from it. */
+export function normalizeApiUrl(url: string): string {
+  return url.trim().replace(/\/+$/, "");
+}
+
+/** A tenant URL in one spelling, for comparing tenants: scheme and host lower-cased, the scheme's default port dropped, no trailing slash. */
+export function canonicalApiUrl(url: string): string {
+  const trimmed = normalizeApiUrl(url);
+  if (!URL.canParse(trimmed)) return trimmed;
+  const parsed = new URL(trimmed);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}${parsed.search}`;
+}
+
+/** Whether `numDays` is a whole number of days inside NUM_DAYS_RANGE. */
+export function isNumDaysInRange(numDays: unknown): numDays is number {
+  return typeof numDays === "number" && Number.isInteger(numDays) && numDays >= NUM_DAYS_RANGE.min && numDays <= NUM_DAYS_RANGE.max;
+}

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll } from "vitest";
+import { startEmulator, type Emulator, type RecordedRequest } from "../../../emulator";
+import { computeConfig } from "../../support/computeSession";
+import { cortexConfig } from "../../support/cortexSession";
+
+/** One emulator per test file, for the real CLI's projects to talk to. */
+export function useEmulator(): { readonly emulator: Emulator } {
+  const session = {} as { emulator: Emulator };
+  beforeAll(async () => {
+    session.emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await session.emulator?.close();
+  });
+  return session;
+}
+
+/** The stack config a user sets for the emulator: plain values, and the two API secrets. */
+export function emulatorConfig(emulator: Emulator): { config: Record<string, string>; secrets: Record<string, string> } {
+  const { "prismaCloudCompute:password": password, ...compute } = computeConfig(emulator);
+  const { "cortex:apiKey": apiKey, ...cortex } = cortexConfig(emulator);
+  return { config: { ...compute, ...cortex }, secrets: { "prismaCloudCompute:password": password, "cortex:apiKey": apiKey } };
+}
+
+export function writes(requests: RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/authenticate"));
+}
+
+/** Every secret value of a session, to look for where none may appear. */
+export function secretValuesOf(...maps: Record<string, string>[]): string[] {
+  return maps.flatMap((m) => Object.values(m));
+}

@@ -1,0 +1,178 @@
+/**
+ * A user's Pulumi TypeScript project in a temp folder, with the package installed
+ * from the packed tarball, and the real `pulumi` CLI run in it against a file
+ * backend, offline, as a user would run it.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+const PROGRAM_SERVER = path.join(REPO_ROOT, "scripts", "pulumi-with-program.js");
+export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this suite with \`npm run test:engine\` (its global setup sets it)`);
+  return value;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr as the user's terminal shows them. */
+  output: string;
+}
+
+/** The commands that run the program: served by the Node SDK's language server (see scripts/pulumi-with-program.js). */
+const PROGRAM_COMMANDS = new Set(["preview", "up", "update", "refresh", "destroy"]);
+
+/**
+ * `tsconfig.json` as `pulumi new typescript` writes it. The program compiles in place, so
+ * `__dirname` is the project folder, as under the CLI's own TypeScript loader.
+ */
+const TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    forceConsistentCasingInFileNames: true,
+    types: ["node"],
+  },
+  files: ["index.ts"],
+};
+
+export class UserProject {
+  readonly home: string;
+  readonly backend: string;
+  private constructor(
+    readonly dir: string,
+    private readonly secretsPassphrase: string,
+  ) {
+    this.home = path.join(dir, ".pulumi-home");
+    this.backend = path.join(dir, ".pulumi-state");
+    fs.mkdirSync(this.home);
+    fs.mkdirSync(this.backend);
+  }
+
+  /**
+   * A project named `name` holding `files` (relative path → content). Its
+   * node_modules is the user's install from the tarball (made once by the global setup).
+   */
+  static create(name: string, files: Record<string, string>): UserProject {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `user-${name}-`));
+    const project = new UserProject(dir, "correct horse battery staple");
+    fs.symlinkSync(path.join(requiredEnv("ENGINE_USER_DEPS"), "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.copyFileSync(path.join(requiredEnv("ENGINE_USER_DEPS"), "package.json"), path.join(dir, "package.json"));
+    project.write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
+    project.write("Pulumi.yaml", `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`);
+    for (const [file, content] of Object.entries(files)) project.write(file, content);
+    return project;
+  }
+
+  /** A project from examples/<example>: its files as a user would copy them (its Pulumi.yaml's name kept). */
+  static fromExample(example: string): UserProject {
+    const source = path.join(EXAMPLES_DIR, example);
+    const files: Record<string, string> = {};
+    for (const file of fs.readdirSync(source)) {
+      if (/\.(ts|csv|json)$/.test(file)) files[file] = fs.readFileSync(path.join(source, file), "utf8");
+    }
+    const name = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(path.join(source, "Pulumi.yaml"), "utf8"))?.[1];
+    if (!name) throw new Error(`examples/${example}/Pulumi.yaml has no name`);
+    const project = UserProject.create(name, files);
+    fs.copyFileSync(path.join(source, "Pulumi.yaml"), path.join(project.dir, "Pulumi.yaml"));
+    return project;
+  }
+
+  write(file: string, content: string): void {
+    fs.mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(this.dir, file), content);
+  }
+
+  read(file: string): string {
+    return fs.readFileSync(path.join(this.dir, file), "utf8");
+  }
+
+  /** Edits a file as a user would in their editor; fails when `from` is not there, so a test never edits nothing. */
+  edit(file: string, from: string | RegExp, to: string): void {
+    const before = this.read(file);
+    const after = before.replace(from, to);
+    if (after === before) throw new Error(`${file}: ${String(from)} not found`);
+    this.write(file, after);
+  }
+
+  /** Type-checks and compiles the program as `pulumi` would before running it (the user's TypeScript, strict). */
+  async compile(): Promise<void> {
+    const tsc = path.join(this.dir, "node_modules", "typescript", "bin", "tsc");
+    const result = await runProcess(process.execPath, [tsc, "-p", "."], this.dir, process.env);
+    if (result.code !== 0) throw new Error(`the program does not compile:\n${result.output}`);
+  }
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const cliBin = requiredEnv("ENGINE_CLI_BIN");
+    return {
+      ...process.env,
+      PATH: `${cliBin}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: this.home,
+      PULUMI_BACKEND_URL: `file://${this.backend}`,
+      PULUMI_CONFIG_PASSPHRASE: this.secretsPassphrase,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      NO_COLOR: "1",
+      ...extra,
+    };
+  }
+
+  /** `pulumi <args>` in the project folder. Program commands run the compiled program (call `compile` first). */
+  async pulumi(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+    const withProgram = PROGRAM_COMMANDS.has(args[0]);
+    const [command, commandArgs] = withProgram
+      ? [process.execPath, [PROGRAM_SERVER, "index.js", ...args, "--color", "never"]]
+      : ["pulumi", args];
+    return runProcess(command, commandArgs, this.dir, this.env(options.env), options.input);
+  }
+
+  /** Like `pulumi`, but a non-zero exit fails with what the CLI printed. */
+  async ok(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+    const result = await this.pulumi(args, options);
+    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
+    return result;
+  }
+
+  /** `pulumi stack init` plus each `pulumi config set` (secrets with --secret, the value on stdin as a user pastes it). */
+  async initStack(stack: string, config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+    await this.ok(["stack", "init", stack]);
+    for (const [key, value] of Object.entries(config)) await this.ok(["config", "set", key, "--", value]);
+    for (const [key, value] of Object.entries(secrets)) await this.ok(["config", "set", "--secret", key], { input: value });
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function runProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      output += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, output }));
+    child.stdin.end(input ?? "");
+  });
+}
