@@ -11,7 +11,7 @@ import { renderPlan } from "./renderPlan";
 
 // Loaded by package name, as a user's program is, so the providers are serialized from their real source.
 const { quickstart } = require("../examples/quickstart/program") as typeof import("../examples/quickstart/program");
-const { withPlainTextPassword } = require("./plainTextPassword") as typeof import("./plainTextPassword");
+const { withInsecurePull } = require("./insecurePull") as typeof import("./insecurePull");
 
 const PROJECT = "registry-scanning-quickstart";
 
@@ -69,6 +69,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const emulator = await startEmulator({ compute: { entries: CONSOLE_ENTRIES } });
   const pack = await PolicyHost.start(path.join(__dirname, "..", "examples", "policy-pack", "index.js"));
+  // As the policy-gating example's CI config does: insecure pulls stop the run instead of warning.
+  await pack.configure({ "cortex-no-insecure-pull": { enforcementLevel: "mandatory" } });
   const cortexKey = emulator.credentials.cortex.advanced;
   const engine = await Engine.start({
     project: PROJECT,
@@ -94,11 +96,11 @@ async function main(): Promise<void> {
     await run(emulator, "$ pulumi preview   (examples/quickstart: 3 registry entries, 2 connectors)", () => engine.preview(program()));
     await run(emulator, "$ pulumi up", () => engine.up(program()));
     await run(emulator, "$ pulumi up   (ubuntu-18.04 cap 5 → 10; harbor-prod scans 14 days instead of 7)", () => engine.up(program(changed)));
-    await run(emulator, "$ pulumi up   (a new connector whose password someone pasted in plain text)", async () => {
+    await run(emulator, "$ pulumi up   (a new connector that pulls images without verifying TLS; the team's pack config makes that mandatory)", async () => {
       try {
         await engine.up(() => {
           quickstart(changed);
-          withPlainTextPassword();
+          withInsecurePull();
         });
         throw new Error("the policy pack should have stopped this run");
       } catch (error) {

@@ -201,8 +201,9 @@ export class Engine {
       const op: StepOp = diff.replaces.length > 0 ? "replace" : changesOf(diff, old.inputs, checked.inputs) === "none" ? "same" : "update";
       steps.push({ ...ref(resource), op, diff, news: checked.inputs, olds: old.outputs });
     }
-    for (const pack of this.options.policyPacks ?? []) diagnostics.push(...(await pack.analyzeStack(declared)));
+    // As the engine: resource policies run beside a failed check, stack policies only when every check passed.
     if (failures.length > 0) throw new CheckFailedError(failures);
+    for (const pack of this.options.policyPacks ?? []) diagnostics.push(...(await pack.analyzeStack(declared)));
     const mandatory = diagnostics.filter((d) => d.enforcementLevel === "mandatory");
     if (mandatory.length > 0) throw new PolicyViolationError(mandatory);
 

@@ -42,6 +42,16 @@ export const CREDENTIAL_INPUT_PATHS: Readonly<Record<string, readonly (readonly 
   [CORTEX_CONNECTOR_TYPE]: [...CORTEX_WRITE_ONLY_FIELDS.map((field) => [field]), ["tenant", "apiKey"]],
 };
 
+/**
+ * The top-level inputs each resource holds secrets in, whole: the SDK marks them
+ * secret whatever the program passes (as generated SDKs do for schema fields
+ * marked secret), and declares them secret outputs, so the state never holds them in clear.
+ */
+export const SECRET_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  [REGISTRY_SETTINGS_TYPE]: ["console"],
+  [CORTEX_CONNECTOR_TYPE]: [...CORTEX_SECRET_FIELDS, "tenant"],
+};
+
 /** One spelling per console URL: scheme and host lower-cased, default port, user info, query and trailing slashes dropped. */
 export function normalizeConsoleUrl(url: string): string {
   const trimmed = url.trim();

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CORTEX_CONNECTOR_TYPE_NAME, RESOURCE_MODULE } from "../rules";
+import { CORTEX_CONNECTOR_TYPE, CORTEX_CONNECTOR_TYPE_NAME, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
+import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import { CONNECTOR_FIELD_NAMES } from "../provider/cortex/connectorBody";
 import { CortexRegistryConnectorProvider } from "../provider/cortex/connectorProvider";
+
+const SECRET_FIELDS = SECRET_INPUT_FIELDS[CORTEX_CONNECTOR_TYPE];
 
 export type CortexVendor = "DOCKER" | "JFROG" | "SONATYPE" | "DOCKER_HUB" | "HARBOR" | "GITLAB_CONTAINER_REGISTRY" | "OPENSHIFT";
 export type CortexScanningMode = "CLOUD" | "OUTPOST" | "BROKER" | "NOT_APPLICABLE" | "KAPI";
@@ -142,11 +145,8 @@ export class CortexRegistryConnector extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...outputs, ...args, importConnectorId },
-      {
-        ...options,
-        additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "password", "authToken", "caCertificate", "tenant"],
-      },
+      { ...outputs, ...withSecretFields(args, SECRET_FIELDS), importConnectorId },
+      withSecretOutputs(options, SECRET_FIELDS),
       RESOURCE_MODULE,
       CORTEX_CONNECTOR_TYPE_NAME,
     );

@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { REGISTRY_SETTINGS_TYPE_NAME, RESOURCE_MODULE } from "../rules";
+import { REGISTRY_SETTINGS_TYPE, REGISTRY_SETTINGS_TYPE_NAME, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
+import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import { encodeEntry } from "../provider/compute/entryEncoding";
 import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
 import type { RegistrySpecification } from "./registrySpecification";
+
+const SECRET_FIELDS = SECRET_INPUT_FIELDS[REGISTRY_SETTINGS_TYPE];
 
 export interface ConsoleArgs {
   /** Console address, e.g. `https://console.example.com` (SaaS: including the tenant path). */
@@ -64,12 +67,12 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
         specificationNames,
         mode: args.mode,
         scanLater: args.scanLater,
-        console: args.console,
+        console: withSecretFields(args, SECRET_FIELDS).console,
         consoleUrl: undefined,
         managedCount: undefined,
         unmanagedCount: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "console"] },
+      withSecretOutputs(opts ?? {}, SECRET_FIELDS),
       RESOURCE_MODULE,
       REGISTRY_SETTINGS_TYPE_NAME,
     );

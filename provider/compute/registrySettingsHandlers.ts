@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { CheckFailure } from "../validation/checkFailure";
+import { forEngine, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
 import { ConnectionError, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
@@ -53,7 +53,7 @@ export function check(
     ),
   );
   const { inputs, failures } = checkRegistrySettingsInputs(news, accepted);
-  return { inputs: { ...inputs }, failures };
+  return { inputs: { ...inputs }, failures: forEngine(failures) };
 }
 
 export function diff(

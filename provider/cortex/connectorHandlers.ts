@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { isUnknown, type CheckFailure } from "../validation/checkFailure";
+import { forEngine, isUnknown, type CheckFailure } from "../validation/checkFailure";
 import {
   CONNECTOR_FIELD_NAMES,
   fromWireConnector,
@@ -51,7 +51,7 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
   const { inputs, failures } = checkConnectorInputs(news);
   const inStack = Object.keys(olds ?? {}).some((key) => key !== "__provider");
   if (inStack) delete inputs.importConnectorId;
-  return { inputs: { ...inputs }, failures };
+  return { inputs: { ...inputs }, failures: forEngine(failures) };
 }
 
 /**

@@ -6,6 +6,18 @@ export interface CheckFailure {
   reason: string;
 }
 
+/**
+ * Failures as the engine should print them: the path inside the reason, no
+ * `property`. For a failure that names a property, the engine prints that
+ * top-level input's whole value beside it (a 20,000-entry list, several MB on
+ * one line) and `{<nil>}` for any nested path, which reads as if the value
+ * were missing. With the path in the reason the user reads
+ * "... has a problem: initialScanConfiguration.numDays: must be an integer from 1 to 90, not 91".
+ */
+export function forEngine(failures: readonly CheckFailure[]): CheckFailure[] {
+  return failures.map(({ property, reason }) => ({ property: "", reason: property ? `${property}: ${reason}` : reason }));
+}
+
 /** The engine's marker for a value that a preview cannot know yet. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

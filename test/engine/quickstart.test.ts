@@ -7,7 +7,7 @@ import { withoutServerStatus } from "../../provider/compute/registryEntry";
 import { consoleOnlyEntry, registryCalls } from "../support/computeSession";
 import { storedBody } from "../support/cortexSession";
 import { emulatorConfig, secretValuesOf, useEmulator, writes } from "./support/engineSession";
-import { UserProject } from "./support/userProject";
+import { UserProject } from "../../harness/userProject";
 
 const session = useEmulator();
 const exampleSecrets = {

@@ -3,19 +3,57 @@
  * from the packed tarball, and the real `pulumi` CLI run in it against a file
  * backend, offline, as a user would run it.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+/** The repository root, from source (harness/) and from dist/harness/ alike. */
+const REPO_ROOT = [path.resolve(__dirname, ".."), path.resolve(__dirname, "..", "..")].find((dir) =>
+  fs.existsSync(path.join(dir, "scripts", "pulumi-with-program.js")),
+) ?? path.resolve(__dirname, "..");
 const PROGRAM_SERVER = path.join(REPO_ROOT, "scripts", "pulumi-with-program.js");
 export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this suite with \`npm run test:engine\` (its global setup sets it)`);
-  return value;
+/** The real CLI and a user's installed dependencies, as `installUserWorld` leaves them. */
+export interface UserWorld {
+  /** Folder holding `pulumi` and its bundled launchers. */
+  cliBin: string;
+  /** The packed package, as it would be published. */
+  tarball: string;
+  /** Files the tarball holds. */
+  packedFiles: string[];
+  /** A folder whose node_modules is a user's install from the tarball. */
+  userDeps: string;
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
+}
+
+/**
+ * Builds (or finds) the real CLI, packs the package and installs it, as a user's
+ * `npm install <tarball> @pulumi/pulumi@<version>` would, into `work`.
+ */
+export function installUserWorld(work: string, pulumiVersion: string): UserWorld {
+  const cliBin = run("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], REPO_ROOT).trim().split("\n").pop() ?? "";
+  if (!fs.existsSync(path.join(cliBin, "pulumi"))) throw new Error(`scripts/pulumi-cli.sh printed no CLI folder (got "${cliBin}")`);
+  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], REPO_ROOT)) as { filename: string; files: { path: string }[] }[];
+  const tarball = path.join(work, packed[0].filename);
+  // Installed once; each project links this node_modules (a project of its own would only repeat the download).
+  const userDeps = path.join(work, "user-deps");
+  fs.mkdirSync(userDeps);
+  fs.writeFileSync(path.join(userDeps, "package.json"), JSON.stringify({ name: "infra", private: true }, null, 2));
+  const packages = [tarball, `@pulumi/pulumi@${pulumiVersion}`, "@pulumi/policy@^1.21.0", "typescript@~5.9.3", "@types/node@^20"];
+  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...packages], userDeps);
+  return { cliBin, tarball, packedFiles: packed[0].files.map((f) => f.path), userDeps };
+}
+
+/** The world the engine suite's global setup installed, from the environment it sets. */
+export function userWorldFromEnvironment(): UserWorld {
+  const value = process.env.ENGINE_USER_WORLD;
+  if (!value) throw new Error("ENGINE_USER_WORLD is not set: run this suite with `npm run test:engine` (its global setup sets it)");
+  return JSON.parse(value) as UserWorld;
 }
 
 export interface CliResult {
@@ -52,6 +90,7 @@ export class UserProject {
   readonly backend: string;
   private constructor(
     readonly dir: string,
+    private readonly world: UserWorld,
     private readonly secretsPassphrase: string,
   ) {
     this.home = path.join(dir, ".pulumi-home");
@@ -64,11 +103,11 @@ export class UserProject {
    * A project named `name` holding `files` (relative path → content). Its
    * node_modules is the user's install from the tarball (made once by the global setup).
    */
-  static create(name: string, files: Record<string, string>): UserProject {
+  static create(name: string, files: Record<string, string>, world: UserWorld = userWorldFromEnvironment()): UserProject {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `user-${name}-`));
-    const project = new UserProject(dir, "correct horse battery staple");
-    fs.symlinkSync(path.join(requiredEnv("ENGINE_USER_DEPS"), "node_modules"), path.join(dir, "node_modules"), "dir");
-    fs.copyFileSync(path.join(requiredEnv("ENGINE_USER_DEPS"), "package.json"), path.join(dir, "package.json"));
+    const project = new UserProject(dir, world, "correct horse battery staple");
+    fs.symlinkSync(path.join(world.userDeps, "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.copyFileSync(path.join(world.userDeps, "package.json"), path.join(dir, "package.json"));
     project.write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
     project.write("Pulumi.yaml", `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`);
     for (const [file, content] of Object.entries(files)) project.write(file, content);
@@ -76,7 +115,7 @@ export class UserProject {
   }
 
   /** A project from examples/<example>: its files as a user would copy them (its Pulumi.yaml's name kept). */
-  static fromExample(example: string): UserProject {
+  static fromExample(example: string, world: UserWorld = userWorldFromEnvironment()): UserProject {
     const source = path.join(EXAMPLES_DIR, example);
     const files: Record<string, string> = {};
     for (const file of fs.readdirSync(source)) {
@@ -84,7 +123,7 @@ export class UserProject {
     }
     const name = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(path.join(source, "Pulumi.yaml"), "utf8"))?.[1];
     if (!name) throw new Error(`examples/${example}/Pulumi.yaml has no name`);
-    const project = UserProject.create(name, files);
+    const project = UserProject.create(name, files, world);
     fs.copyFileSync(path.join(source, "Pulumi.yaml"), path.join(project.dir, "Pulumi.yaml"));
     return project;
   }
@@ -114,10 +153,9 @@ export class UserProject {
   }
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const cliBin = requiredEnv("ENGINE_CLI_BIN");
     return {
       ...process.env,
-      PATH: `${cliBin}${path.delimiter}${process.env.PATH ?? ""}`,
+      PATH: `${this.world.cliBin}${path.delimiter}${process.env.PATH ?? ""}`,
       PULUMI_HOME: this.home,
       PULUMI_BACKEND_URL: `file://${this.backend}`,
       PULUMI_CONFIG_PASSPHRASE: this.secretsPassphrase,
@@ -134,7 +172,7 @@ export class UserProject {
     const withProgram = PROGRAM_COMMANDS.has(args[0]);
     const [command, commandArgs] = withProgram
       ? [process.execPath, [PROGRAM_SERVER, "index.js", ...args, "--color", "never"]]
-      : ["pulumi", args];
+      : [path.join(this.world.cliBin, "pulumi"), args];
     return runProcess(command, commandArgs, this.dir, this.env(options.env), options.input);
   }
 

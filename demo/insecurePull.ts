@@ -1,18 +1,18 @@
 import { CortexRegistryConnector } from "pulumi-registry-scanning";
 
-/** The mistake the demo's policy pack catches: a registry password written into the program in plain text. */
-export function withPlainTextPassword() {
+/** The change the demo's policy pack stops: a connector that pulls images without verifying TLS. */
+export function withInsecurePull() {
   return new CortexRegistryConnector("quay-mirror", {
     vendor: "DOCKER",
     name: "quay-mirror",
     url: "https://quay-mirror.example.com",
     username: "mirror",
-    password: "correct-horse-battery-staple",
-    authToken: "plain-token",
+    password: "mirror-password",
+    authToken: "mirror-token",
     scanningMode: "CLOUD",
     cloudProvider: "AWS",
     region: "us-east-1",
-    insecurePull: false,
+    insecurePull: true,
     initialScanConfiguration: { mode: "LATEST_TAG" },
   });
 }

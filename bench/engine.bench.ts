@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:engine`: wall time of the real `pulumi preview` and
+ * `pulumi up --yes` for a one-entry change among 100, 1,000 and 19,999
+ * registry entries, beside the same commands on a stack holding one trivial
+ * dynamic resource (the engine's own fixed cost), measured in the same run;
+ * and the dynamic-provider host's peak RSS. Projects are installed from the
+ * packed tarball, as a user installs the package.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../emulator";
+import { installUserWorld, UserProject, type UserWorld } from "../harness/userProject";
+import { peakRssMiB, printTable } from "./measure";
+
+const SIZES = [100, 1_000, 19_999];
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
+
+/** `entryCount` entries; `bumpedEntry` names the one whose cap goes 3 -> 4. */
+const REGISTRY_PROGRAM = `
+import * as pulumi from "@pulumi/pulumi";
+import { RegistrySettings, RegistrySpecification } from "pulumi-registry-scanning";
+
+const config = new pulumi.Config();
+const bumped = config.get("bumpedEntry");
+const specifications = Array.from({ length: config.requireNumber("entryCount") }, (_, i) =>
+  new RegistrySpecification(\`service-\${i}\`, {
+    version: "2", registry: "registry.acme.internal", repository: \`services/service-\${i}\`, tag: "latest",
+    os: "linux", cap: \`service-\${i}\` === bumped ? 4 : 3, scanners: 1, collections: ["All"], credentialId: "acme-registry",
+  }),
+);
+new RegistrySettings("compute", { specifications, scanLater: true });
+`;
+
+/** The engine's fixed cost: one dynamic resource whose provider does nothing. */
+const TRIVIAL_PROGRAM = `
+import * as pulumi from "@pulumi/pulumi";
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) { return { id: "trivial", outs: inputs }; },
+  async update(_id, _olds, news) { return { outs: news }; },
+};
+new pulumi.dynamic.Resource(provider, "trivial", { value: new pulumi.Config().require("value") });
+`;
+
+interface Timing {
+  previewMs: number;
+  upMs: number;
+  hostPeakMiB: number | undefined;
+}
+
+/** Peak RSS of every dynamic-provider host alive while `action` runs (Linux /proc, sampled every 50 ms). */
+async function withHostPeak<T>(action: () => Promise<T>): Promise<{ result: T; peakMiB: number | undefined }> {
+  let peak: number | undefined;
+  const sample = () => {
+    for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+      try {
+        if (!fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) continue;
+      } catch {
+        continue;
+      }
+      const rss = peakRssMiB(Number(pid));
+      if (rss !== undefined) peak = Math.max(peak ?? 0, rss);
+    }
+  };
+  const timer = setInterval(sample, 50);
+  try {
+    return { result: await action(), peakMiB: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function timedCli(project: UserProject, args: string[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  await project.ok(args);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** Median of `REPETITIONS` one-change cycles: set the change, preview, up; then flip it back for the next round. */
+async function measure(project: UserProject, change: (round: number) => Promise<void>): Promise<Timing> {
+  const previews: number[] = [];
+  const ups: number[] = [];
+  let hostPeakMiB: number | undefined;
+  for (let round = 1; round <= REPETITIONS; round++) {
+    await change(round);
+    previews.push(await timedCli(project, ["preview"]));
+    const { result, peakMiB } = await withHostPeak(() => timedCli(project, ["up", "--yes"]));
+    ups.push(result);
+    if (peakMiB !== undefined) hostPeakMiB = Math.max(hostPeakMiB ?? 0, peakMiB);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { previewMs: median(previews), upMs: median(ups), hostPeakMiB };
+}
+
+async function registryTiming(world: UserWorld, emulator: Emulator, size: number): Promise<Timing> {
+  emulator.reset();
+  emulator.compute.setEntries([]);
+  const project = UserProject.create(`bench-${size}`, { "index.ts": REGISTRY_PROGRAM }, world);
+  try {
+    await project.compile();
+    const { username, password } = emulator.credentials.compute;
+    await project.initStack("bench", { "prismaCloudCompute:url": emulator.computeUrl, "prismaCloudCompute:username": username, entryCount: String(size) }, {
+      "prismaCloudCompute:password": password,
+    });
+    await project.ok(["up", "--yes"]);
+    return await measure(project, (round) => project.ok(["config", "set", "bumpedEntry", round % 2 === 1 ? `service-${size - 1}` : "none"]).then(() => undefined));
+  } finally {
+    project.remove();
+  }
+}
+
+async function trivialTiming(world: UserWorld): Promise<Timing> {
+  const project = UserProject.create("bench-trivial", { "index.ts": TRIVIAL_PROGRAM }, world);
+  try {
+    await project.compile();
+    await project.initStack("bench", { value: "0" });
+    await project.ok(["up", "--yes"]);
+    return await measure(project, (round) => project.ok(["config", "set", "value", String(round)]).then(() => undefined));
+  } finally {
+    project.remove();
+  }
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-"));
+  const emulator = await startEmulator();
+  try {
+    const world = installUserWorld(work, "3.248.0");
+    const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
+    const mib = (value: number | undefined) => (value === undefined ? "-" : `${value.toFixed(0)} MiB`);
+    const trivial = await trivialTiming(world);
+    const rows: string[][] = [];
+    for (const size of SIZES) {
+      const timing = await registryTiming(world, emulator, size);
+      rows.push([
+        size.toLocaleString("en-US"),
+        seconds(timing.previewMs),
+        seconds(trivial.previewMs),
+        seconds(timing.upMs),
+        seconds(trivial.upMs),
+        mib(timing.hostPeakMiB),
+        mib(trivial.hostPeakMiB),
+      ]);
+    }
+    console.log(`Real pulumi CLI (${path.basename(path.dirname(world.cliBin))}), one entry changed, median of ${REPETITIONS}; baseline: one trivial dynamic resource, same run.`);
+    printTable(["entries", "preview", "baseline preview", "up --yes", "baseline up", "host peak RSS", "baseline host RSS"], rows);
+  } finally {
+    await emulator.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

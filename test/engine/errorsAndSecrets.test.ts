@@ -1,0 +1,114 @@
+/**
+ * What a user sees under the real CLI when something is wrong, and what the
+ * state holds when a program passes credentials as plain strings.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { consoleOnlyEntry } from "../support/computeSession";
+import { storedBody } from "../support/cortexSession";
+import { emulatorConfig, useEmulator, writes } from "./support/engineSession";
+import { UserProject } from "../../harness/userProject";
+
+const session = useEmulator();
+let project: UserProject | undefined;
+afterEach(() => {
+  project?.remove();
+  project = undefined;
+});
+
+const ONE_ENTRY_PROGRAM = `
+import { RegistrySettings, RegistrySpecification } from "pulumi-registry-scanning";
+
+new RegistrySettings("compute", {
+  specifications: [
+    new RegistrySpecification("ubuntu", { version: "2", registry: "", repository: "library/ubuntu", tag: "22.04", os: "linux", cap: 5 }),
+  ],
+});
+`;
+
+/** A JavaScript stack trace line, which a user should never be shown. */
+const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+describe("errors under the real CLI", () => {
+  it("an API 400 reaches the user as the status, the console's own words and what to do, with no stack, and nothing changes", async () => {
+    session.emulator.reset();
+    // An entry the console holds but its own PUT refuses (written by an older release, say).
+    const odd = { ...consoleOnlyEntry("ops/odd"), os: "solaris" };
+    session.emulator.compute.setEntries([odd]);
+    project = UserProject.create("registry-400", { "index.ts": ONE_ENTRY_PROGRAM });
+    await project.compile();
+    const { config, secrets } = emulatorConfig(session.emulator);
+    await project.initStack("dev", config, secrets);
+
+    const up = await project.pulumi(["up", "--yes"]);
+    expect(up.code).not.toBe(0);
+    expect(up.output).toMatch(/400/);
+    expect(up.output).toMatch(/os/);
+    expect(up.output).not.toMatch(STACK_LINE);
+    expect(up.output).not.toContain(secrets["prismaCloudCompute:password"]);
+    expect(session.emulator.compute.entries()).toEqual([odd]);
+  });
+
+  it("a missing console password stops the run naming the settings to set, before any request", async () => {
+    session.emulator.reset();
+    project = UserProject.create("registry-no-password", { "index.ts": ONE_ENTRY_PROGRAM });
+    await project.compile();
+    const { config } = emulatorConfig(session.emulator);
+    await project.initStack("dev", config);
+    session.emulator.clearRequests();
+
+    const up = await project.pulumi(["up", "--yes"], { env: { PRISMA_CLOUD_COMPUTE_PASSWORD: "" } });
+    expect(up.code).not.toBe(0);
+    expect(up.output).toMatch(/prismaCloudCompute:password/);
+    expect(up.output).toMatch(/PRISMA_CLOUD_COMPUTE_PASSWORD/);
+    expect(up.output).not.toMatch(STACK_LINE);
+    expect(session.emulator.requests().filter((r) => r.api === "compute")).toEqual([]);
+  });
+});
+
+describe("secrets in the state under the real CLI", () => {
+  it("holds no console password, Cortex key, connector password or token in clear, though the program passed plain strings", async () => {
+    session.emulator.reset();
+    const { username, password } = session.emulator.credentials.compute;
+    const { apiKey, apiKeyId } = session.emulator.credentials.cortex.advanced;
+    const connectorPassword = "plain-connector-password-7c";
+    const connectorToken = "plain-connector-token-d4";
+    project = UserProject.create("plain-credentials", {
+      "index.ts": `
+import { CortexRegistryConnector, RegistrySettings, RegistrySpecification } from "pulumi-registry-scanning";
+
+new RegistrySettings("compute", {
+  console: { url: ${JSON.stringify(session.emulator.computeUrl)}, username: ${JSON.stringify(username)}, password: ${JSON.stringify(password)} },
+  specifications: [
+    new RegistrySpecification("ubuntu", { version: "2", registry: "", repository: "library/ubuntu", tag: "22.04", os: "linux", cap: 5 }),
+  ],
+});
+
+new CortexRegistryConnector("harbor", {
+  tenant: { apiUrl: ${JSON.stringify(session.emulator.cortexUrl)}, apiKey: ${JSON.stringify(apiKey)}, apiKeyId: ${JSON.stringify(apiKeyId)} },
+  vendor: "HARBOR",
+  name: "harbor",
+  url: "https://harbor.example.com",
+  username: "robot",
+  password: ${JSON.stringify(connectorPassword)},
+  authToken: ${JSON.stringify(connectorToken)},
+  scanningMode: "CLOUD",
+  cloudProvider: "AWS",
+  region: "us-east-1",
+  insecurePull: false,
+  initialScanConfiguration: { mode: "LATEST_TAG" },
+});
+`,
+    });
+    await project.compile();
+    await project.initStack("dev", {});
+    const up = await project.ok(["up", "--yes"]);
+    expect(storedBody(session.emulator, "harbor")).toMatchObject({ password: connectorPassword, auth_token: connectorToken });
+    expect(writes(session.emulator.requests()).length).toBeGreaterThan(0);
+
+    const exported = await project.ok(["stack", "export"]);
+    for (const value of [password, apiKey, connectorPassword, connectorToken]) {
+      expect(exported.stdout).not.toContain(value);
+      expect(up.output).not.toContain(value);
+    }
+  });
+});

@@ -1,0 +1,31 @@
+/** What `npm pack` ships, and the package as a user's project resolves it. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { userWorldFromEnvironment } from "../../harness/userProject";
+
+describe("the packed package", () => {
+  const world = userWorldFromEnvironment();
+
+  it("ships the compiled SDK, providers, policies and shared rules with their types, README and LICENSE, and nothing else", () => {
+    const unexpected = world.packedFiles.filter(
+      (file) => !/^dist\/(sdk|provider|policy|rules)\/.+\.(js|d\.ts)$/.test(file) && !["README.md", "LICENSE", "package.json"].includes(file),
+    );
+    expect(unexpected).toEqual([]);
+    for (const file of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/policy/index.js", "dist/policy/index.d.ts", "LICENSE", "README.md"]) {
+      expect(world.packedFiles).toContain(file);
+    }
+  });
+
+  it("installs beside the user's own @pulumi/pulumi as a peer: one SDK copy in the project", () => {
+    const modules = path.join(world.userDeps, "node_modules");
+    const nested = path.join(modules, "pulumi-registry-scanning", "node_modules", "@pulumi", "pulumi");
+    expect(fs.existsSync(nested)).toBe(false);
+    const manifest = JSON.parse(fs.readFileSync(path.join(modules, "pulumi-registry-scanning", "package.json"), "utf8")) as {
+      peerDependencies: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.peerDependencies["@pulumi/pulumi"]).toMatch(/^\^3\./);
+    expect(Object.keys(manifest.dependencies)).not.toContain("@pulumi/pulumi");
+  });
+});
