@@ -40,7 +40,12 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) { return { id: "trivial", outs: inputs }; },
   async update(_id, _olds, news) { return { outs: news }; },
 };
-new pulumi.dynamic.Resource(provider, "trivial", { value: new pulumi.Config().require("value") });
+class Trivial extends pulumi.dynamic.Resource {
+  constructor(name: string, value: string) {
+    super(provider, name, { value });
+  }
+}
+new Trivial("trivial", new pulumi.Config().require("value"));
 `;
 
 interface Timing {

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { z } from "zod";
 
 /** The repository root, from source (harness/) and from dist/harness/ alike. */
 const REPO_ROOT = [path.resolve(__dirname, ".."), path.resolve(__dirname, "..", "..")].find((dir) =>
@@ -16,16 +17,20 @@ const PROGRAM_SERVER = path.join(REPO_ROOT, "scripts", "pulumi-with-program.js")
 export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
 
 /** The real CLI and a user's installed dependencies, as `installUserWorld` leaves them. */
-export interface UserWorld {
+const userWorldSchema = z.object({
   /** Folder holding `pulumi` and its bundled launchers. */
-  cliBin: string;
+  cliBin: z.string(),
   /** The packed package, as it would be published. */
-  tarball: string;
+  tarball: z.string(),
   /** Files the tarball holds. */
-  packedFiles: string[];
+  packedFiles: z.array(z.string()),
   /** A folder whose node_modules is a user's install from the tarball. */
-  userDeps: string;
-}
+  userDeps: z.string(),
+});
+export type UserWorld = z.infer<typeof userWorldSchema>;
+
+/** What `npm pack --json` prints. */
+const packOutputSchema = z.array(z.object({ filename: z.string(), files: z.array(z.object({ path: z.string() })) })).length(1);
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
@@ -38,7 +43,7 @@ function run(command: string, args: string[], cwd: string): string {
 export function installUserWorld(work: string, pulumiVersion: string): UserWorld {
   const cliBin = run("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], REPO_ROOT).trim().split("\n").pop() ?? "";
   if (!fs.existsSync(path.join(cliBin, "pulumi"))) throw new Error(`scripts/pulumi-cli.sh printed no CLI folder (got "${cliBin}")`);
-  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], REPO_ROOT)) as { filename: string; files: { path: string }[] }[];
+  const packed = packOutputSchema.parse(JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], REPO_ROOT)));
   const tarball = path.join(work, packed[0].filename);
   // Installed once; each project links this node_modules (a project of its own would only repeat the download).
   const userDeps = path.join(work, "user-deps");
@@ -53,7 +58,7 @@ export function installUserWorld(work: string, pulumiVersion: string): UserWorld
 export function userWorldFromEnvironment(): UserWorld {
   const value = process.env.ENGINE_USER_WORLD;
   if (!value) throw new Error("ENGINE_USER_WORLD is not set: run this suite with `npm run test:engine` (its global setup sets it)");
-  return JSON.parse(value) as UserWorld;
+  return userWorldSchema.parse(JSON.parse(value));
 }
 
 export interface CliResult {

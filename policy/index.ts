@@ -7,17 +7,13 @@ import { installSecretTracking } from "./secretTracking";
 /** The name the pack's policies report under, and the name a user's pack is given in its PolicyPack. */
 export const POLICY_PACK_NAME = "registry-scanning";
 
-export const POLICY_PACK_DESCRIPTION =
-  "Guards Prisma Cloud Compute registry scanning settings and Cortex registry connectors: console entry limits, " +
-  "one authoritative list per console, unique entries, Cortex initial-scan settings, secrets and https.";
-
 /**
  * Every policy of the pack, for a user's own policy pack project:
  *
  * ```ts
  * import { PolicyPack } from "@pulumi/policy";
- * import { registryScanningPolicies } from "pulumi-registry-scanning/policy";
- * new PolicyPack("registry-scanning", { policies: registryScanningPolicies() });
+ * import { POLICY_PACK_NAME, registryScanningPolicies } from "pulumi-registry-scanning/policy";
+ * new PolicyPack(POLICY_PACK_NAME, { policies: registryScanningPolicies() });
  * ```
  *
  * Call it before the PolicyPack is created: it also lets credentials-as-secrets

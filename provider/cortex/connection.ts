@@ -47,7 +47,6 @@ export class CortexConnectionError extends Error {
   }
 }
 
-
 /** True when two tenant URLs name the same tenant, however each is spelled. */
 export function sameApiUrl(a: string, b: string): boolean {
   return canonicalApiUrl(a) === canonicalApiUrl(b);

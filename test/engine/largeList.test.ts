@@ -4,6 +4,7 @@
  * that field and stay short.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { MAX_REGISTRY_ENTRIES } from "../../rules";
 import { registryCalls } from "../support/computeSession";
 import { emulatorConfig, useEmulator, writes } from "./support/engineSession";
@@ -36,9 +37,12 @@ export const managedEntries = settings.managedCount;
 /** The lines a reviewer reads in `pulumi preview --diff` for a one-field change, whatever the list's size. */
 const LINE_BUDGET = 40;
 
-interface EngineEvent {
-  steps?: { op: string; urn: string; diffReasons?: string[]; detailedDiff?: Record<string, { kind: string }> }[];
-}
+/** The part of `pulumi preview --json` this test reads. */
+const previewJsonSchema = z.object({
+  steps: z.array(
+    z.object({ op: z.string(), urn: z.string(), diffReasons: z.array(z.string()).optional(), detailedDiff: z.record(z.string(), z.object({ kind: z.string() })).optional() }),
+  ),
+});
 
 const session = useEmulator();
 
@@ -70,7 +74,7 @@ describe(`${MAX_REGISTRY_ENTRIES} entries under the real CLI`, () => {
 
   it("says the same in the JSON preview: one update whose detailed diff is that entry alone", async () => {
     const preview = await project.ok(["preview", "--json"]);
-    const { steps = [] } = JSON.parse(preview.stdout) as EngineEvent;
+    const { steps } = previewJsonSchema.parse(JSON.parse(preview.stdout));
     const changing = steps.filter((s) => s.op !== "same");
     expect(changing).toHaveLength(1);
     expect(changing[0]).toMatchObject({ op: "update", diffReasons: ["specifications"] });

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { userWorldFromEnvironment } from "../../harness/userProject";
 
 describe("the packed package", () => {
@@ -21,10 +22,9 @@ describe("the packed package", () => {
     const modules = path.join(world.userDeps, "node_modules");
     const nested = path.join(modules, "pulumi-registry-scanning", "node_modules", "@pulumi", "pulumi");
     expect(fs.existsSync(nested)).toBe(false);
-    const manifest = JSON.parse(fs.readFileSync(path.join(modules, "pulumi-registry-scanning", "package.json"), "utf8")) as {
-      peerDependencies: Record<string, string>;
-      dependencies: Record<string, string>;
-    };
+    const manifest = z
+      .object({ peerDependencies: z.record(z.string(), z.string()), dependencies: z.record(z.string(), z.string()) })
+      .parse(JSON.parse(fs.readFileSync(path.join(modules, "pulumi-registry-scanning", "package.json"), "utf8")));
     expect(manifest.peerDependencies["@pulumi/pulumi"]).toMatch(/^\^3\./);
     expect(Object.keys(manifest.dependencies)).not.toContain("@pulumi/pulumi");
   });

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleOnlyEntry } from "../support/computeSession";
 import { emulatorConfig, useEmulator, writes } from "./support/engineSession";
 import { EXAMPLES_DIR, UserProject } from "../../harness/userProject";
 
@@ -77,6 +78,26 @@ describe("the policy pack under the real CLI", () => {
     expect(preview.output).toMatch(/cortex-no-insecure-pull/);
     expect(preview.output).toMatch(/CortexRegistryConnector "nexus"/);
     await stack.ok(["config", "rm", "insecurePull"]);
+  });
+
+  it("gates the example's whole life: up, a one-entry change, refresh and destroy pass the pack", async () => {
+    session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
+    await stack.ok(["up", "--yes", ...policyArgs]);
+    expect(session.emulator.compute.entries()).toHaveLength(501);
+    expect(session.emulator.cortex.connectors().map((c) => c.body.name)).toEqual(["nexus"]);
+
+    await stack.ok(["config", "set", "entryCount", "501"]);
+    const diff = await stack.ok(["preview", "--diff", ...policyArgs]);
+    expect(diff.stdout).toMatch(/\+ service-500: \(json\) \{/);
+    expect(diff.stdout.match(/: \(json\) \{/g)).toHaveLength(1);
+    await stack.ok(["up", "--yes", ...policyArgs]);
+    expect(session.emulator.compute.entries().at(-1)).toMatchObject({ repository: "services/service-500", version: "sonatype" });
+
+    await stack.ok(["refresh", "--yes"]);
+    await stack.ok(["destroy", "--yes"]);
+    expect(session.emulator.compute.entries()).toEqual([expect.objectContaining(consoleOnlyEntry("ops/legacy"))]);
+    expect(session.emulator.cortex.connectors()).toEqual([]);
+    await stack.ok(["config", "rm", "entryCount"]);
   });
 
   it("stops numDays 91: the provider's check and the policy both name the field and the range", async () => {
