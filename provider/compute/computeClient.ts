@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { ApiError, codeForStatus, redactSecrets } from "../http/apiError";
 import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
-import type { RetryPolicy } from "../http/retryPolicy";
+import { RETRYABLE_STATUSES, type RetryPolicy } from "../http/retryPolicy";
 import type { ComputeConnection } from "./connection";
 import type { WireEntry } from "./registryEntry";
 
@@ -15,6 +15,13 @@ interface CachedToken {
   token: string;
   obtainedAt: number;
 }
+
+/**
+ * Every Compute request this client sends is idempotent (a read, a full-list
+ * write that is verified after, a login), so a 500 is retried too: a console
+ * answers 500 for transient faults as often as 502-504.
+ */
+const COMPUTE_RETRYABLE_STATUSES: ReadonlySet<number> = new Set([...RETRYABLE_STATUSES, 500]);
 
 /** Tokens live in the provider host process only, shared by every resource on the same console and user. */
 const tokenCache = new Map<string, CachedToken>();
@@ -48,6 +55,7 @@ export class ComputeClient {
       insecureSkipTlsVerify: connection.insecureSkipTlsVerify,
       retry: options.retry,
       timeoutMs: options.timeoutMs,
+      retryableStatuses: COMPUTE_RETRYABLE_STATUSES,
     });
     const secretDigest = createHash("sha256").update(connection.password).digest("hex");
     this.cacheKey = JSON.stringify([connection.url, connection.username, secretDigest]);

@@ -288,6 +288,17 @@ describe("RegistrySettings client behaviour", () => {
     expect(session.emulator.compute.entries()).toHaveLength(2);
   });
 
+  it("retries a 500 on the read and on the verified full-list write, then succeeds", async () => {
+    session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
+    session.engine = await startComputeEngine(session.emulator);
+    session.emulator.faults.failNext(1, 500, { api: "compute", method: "GET", pathIncludes: "/settings/registry" });
+    session.emulator.faults.failNext(1, 500, { api: "compute", method: "PUT" });
+    await session.engine.up(settings(declaredSpecs(2)));
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 500", "GET 200", "PUT 500", "PUT 200", "GET 200"]);
+    expect(repositories()).toEqual(["ops/legacy", "team/repo-0", "team/repo-1"]);
+    expect(session.emulator.compute.entries()[0].futureField).toEqual({ keep: "ops/legacy" });
+  });
+
   it("gives up on a console that keeps failing, with the status, the API's words and a hint", async () => {
     session.engine = await startComputeEngine(session.emulator);
     session.emulator.faults.failNext(50, 500, { api: "compute", pathIncludes: "/settings/registry" });
