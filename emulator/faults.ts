@@ -11,7 +11,9 @@ export interface FaultMatch {
 
 export type Fault =
   | { kind: "fail"; status: FaultStatus; retryAfterSeconds?: number }
-  | { kind: "drop"; when: DropMoment };
+  | { kind: "drop"; when: DropMoment }
+  /** A 200 whose body a misbehaving console might send (not applied, nothing stored). */
+  | { kind: "answer"; body: unknown };
 
 export interface FaultTarget {
   api: "compute" | "cortex";
@@ -65,6 +67,12 @@ export class FaultPlan {
       throw new RangeError(`retryAfterSeconds must be a non-negative integer, got ${retryAfterSeconds}`);
     }
     this.enqueue(count, { kind: "fail", status, retryAfterSeconds }, match);
+  }
+
+  /** Answers the next matching requests 200 with `body` instead of handling them. */
+  answerNext(count: number, body: unknown, match: FaultMatch = {}): void {
+    assertCount(count);
+    this.enqueue(count, { kind: "answer", body }, { ...match });
   }
 
   dropNext(count: number, when: DropMoment, match: FaultMatch = {}): void {

@@ -41,6 +41,8 @@ export interface Faults {
   failNext(count: number, status: FaultStatus, opts?: FaultMatch & { retryAfterSeconds?: number }): void;
   /** The next `count` matching requests see their connection destroyed with no response. */
   dropNext(count: number, when: DropMoment, opts?: FaultMatch): void;
+  /** Answers the next `count` matching requests 200 with `body`, unhandled: a console that misreports. */
+  answerNext(count: number, body: unknown, opts?: FaultMatch): void;
   /** Runs `action` once, after the next matching request is applied and before it is answered (a concurrent writer). */
   afterApply(match: FaultMatch, action: () => void): void;
   /** Cortex only. */
@@ -143,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setLatency: (ms) => faultPlan.setLatency(ms),
     failNext: (count, status, opts) => faultPlan.failNext(count, status, opts),
     dropNext: (count, when, opts) => faultPlan.dropNext(count, when, opts),
+    answerNext: (count, body, opts) => faultPlan.answerNext(count, body, opts),
     afterApply: (match, action) => faultPlan.afterApply(match, action),
     setRateLimit: (on, requestsPerSecond) => rateLimiter.configure(on, requestsPerSecond),
     clear: () => {

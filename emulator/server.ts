@@ -162,6 +162,7 @@ export class EmulatorServer {
   /** Undefined means the connection is to be dropped. */
   private answer(handler: ApiHandler, request: ApiRequest, fault: Fault | undefined): ApiResponse | undefined {
     if (fault?.kind === "fail") return faultResponse(handler, fault);
+    if (fault?.kind === "answer") return { status: 200, body: fault.body };
     if (fault?.kind === "drop" && fault.when === "before-apply") return undefined;
     let reply: ApiResponse;
     try {

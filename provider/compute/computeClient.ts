@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError, codeForStatus, redactSecrets } from "../http/apiError";
 import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
 import { RETRYABLE_STATUSES, type RetryPolicy } from "../http/retryPolicy";
-import type { ComputeConnection } from "./connection";
+import { ACCEPT_LIST_AS_READ_VARIABLE, type ComputeConnection } from "./connection";
 import type { WireEntry } from "./registryEntry";
 
 const API = "Prisma Cloud Compute";
@@ -34,6 +34,8 @@ const registrySettingsSchema = z.looseObject({
 export interface ComputeClientOptions {
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
+  /** Take an answer without a registry list as an empty console (the user confirmed it), instead of refusing it. */
+  acceptMissingList?: boolean;
 }
 
 /** The part of the Prisma Cloud Compute API that registry scanning settings need. */
@@ -44,7 +46,7 @@ export class ComputeClient {
 
   constructor(
     private readonly connection: ComputeConnection,
-    options: ComputeClientOptions = {},
+    private readonly options: ComputeClientOptions = {},
   ) {
     const url = new URL(connection.url);
     this.base = `${url.pathname.replace(/\/+$/, "")}/api/${connection.apiVersion}`;
@@ -67,7 +69,17 @@ export class ComputeClient {
     if (!parsed.success) {
       throw this.error("GET", "/settings/registry", response, "The console answered with a body that is not registry settings; check the console URL.");
     }
-    return (parsed.data.specifications ?? []) as WireEntry[];
+    if (parsed.data.specifications) return parsed.data.specifications as WireEntry[];
+    if (this.options.acceptMissingList) return [];
+    // An empty console may well answer `[]`; no list at all is not an answer a write can be based on.
+    throw this.error(
+      "GET",
+      "/settings/registry",
+      response,
+      "The answer has no registry list (specifications is missing or null), so nothing was written: a write based on it would erase " +
+        "every entry this stack does not declare. If the console really holds no registry entries, run the command again with " +
+        `${ACCEPT_LIST_AS_READ_VARIABLE}=true.`,
+    );
   }
 
   /** Replaces the console's whole list: the API has no per-entry write. */

@@ -51,6 +51,14 @@ export const ENVIRONMENT_VARIABLES = {
   insecureSkipTlsVerify: "PRISMA_CLOUD_COMPUTE_INSECURE_SKIP_TLS_VERIFY",
 } as const;
 
+/**
+ * Set to "true" for one run to write even though the list the console answered
+ * looks wrong (no list at all, or far fewer entries of others than the state
+ * recorded). An environment variable, not stack config, so that the
+ * confirmation ends with the run it was given for.
+ */
+export const ACCEPT_LIST_AS_READ_VARIABLE = "PRISMA_CLOUD_COMPUTE_ACCEPT_LIST_AS_READ";
+
 export class ConnectionError extends Error {
   constructor(message: string) {
     super(message);

@@ -154,7 +154,7 @@ export function findWriteDiscrepancies(
       problems.push(`declared entry "${name}" (${describeIdentity(wire)}) is missing`);
       continue;
     }
-    const changed = Object.keys(wire).filter((field) => field !== "id" && !isDeepStrictEqual(found[field], wire[field]));
+    const changed = Object.keys(wire).filter((field) => field !== "id" && !isDeepStrictEqual(present(found[field]), present(wire[field])));
     if (changed.length > 0) problems.push(`declared entry "${name}" has different ${changed.join(", ")}`);
   }
   // Each unmanaged entry must match one of the remaining entries with its identity, each matched once.
@@ -192,8 +192,38 @@ export function findRemovalDiscrepancies(
   return [...stillThere, ...findWriteDiscrepancies(new Map(), unmanaged, readBack)];
 }
 
-/** An entry's configuration: without status fields, and without the id a console may assign on any write. */
+/**
+ * An entry's configuration as compared after a write: without status fields,
+ * without the id a console may assign on any write, and without empty values,
+ * since a console may omit an empty string or list it was sent (and key order
+ * never matters to the comparison).
+ */
 function configurationOf(entry: WireEntry): WireEntry {
   const { id: _id, ...rest } = withoutServerStatus(entry);
-  return rest;
+  return Object.fromEntries(Object.entries(rest).filter(([, value]) => present(value) !== undefined));
 }
+
+/** A field's value, or undefined when the console may as well have left it out: absent, null, "" or []. */
+function present(value: unknown): unknown {
+  if (value === null || value === "" || (Array.isArray(value) && value.length === 0)) return undefined;
+  return value;
+}
+
+/** Below this many entries of others, a drop to few is ordinary housekeeping, not a sign of a bad read. */
+const SHRINK_GUARD_MIN_UNMANAGED = 20;
+
+/**
+ * Why the list just read is not to be trusted as the base of a write, if it
+ * is not: the state recorded `previousUnmanaged` entries of others, and the
+ * read holds fewer than a tenth of them. A console answering a partial or
+ * empty list would otherwise have every missing one erased by our write.
+ */
+export function shrunkenListProblem(previousUnmanaged: number | undefined, unmanagedNow: number): string | undefined {
+  if (previousUnmanaged === undefined || previousUnmanaged < SHRINK_GUARD_MIN_UNMANAGED) return undefined;
+  if (unmanagedNow * 10 >= previousUnmanaged) return undefined;
+  return (
+    `The console's list holds ${unmanagedNow} entries this stack does not manage, where the last apply or refresh saw ${previousUnmanaged}. ` +
+    "Nothing was written: if the read is wrong, a write based on it would erase the missing entries."
+  );
+}
+

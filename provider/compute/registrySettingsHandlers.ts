@@ -2,9 +2,9 @@ import { isDeepStrictEqual } from "node:util";
 import { forEngine, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
-import { ConnectionError, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
+import { ACCEPT_LIST_AS_READ_VARIABLE, ConnectionError, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
 import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields, type WireEntry } from "./registryEntry";
-import { findRemovalDiscrepancies, findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite } from "./registryPlan";
+import { findRemovalDiscrepancies, findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite, shrunkenListProblem } from "./registryPlan";
 import {
   checkRegistrySettingsInputs,
   UNDECLARED_ENTRY_PREFIX,
@@ -87,13 +87,13 @@ export function diff(
 
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
   const { client, consoleUrl } = connect(inputs, context);
-  const outs = await write(client, consoleUrl, inputs, new Set(), idFor(consoleUrl));
+  const outs = await write(client, consoleUrl, inputs, new Set(), idFor(consoleUrl), context);
   return { id: idFor(consoleUrl), outs };
 }
 
 export async function update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs, context: ProviderContext) {
   const { client, consoleUrl } = connect(news, context, olds.consoleUrl);
-  return { outs: await write(client, consoleUrl, news, managedIdentities(olds), id) };
+  return { outs: await write(client, consoleUrl, news, managedIdentities(olds), id, context, olds.unmanagedCount) };
 }
 
 export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
@@ -133,13 +133,8 @@ export async function remove(olds: RegistrySettingsOutputs, context: ProviderCon
   const remote = await client.getRegistryEntries();
   const { entries, removed, unmanaged } = planRegistryRemoval(remote, managed);
   if (removed === 0) return;
-  if (entries.length === 0 && olds.mode !== "authoritative") {
-    throw new Error(
-      "Deleting these entries would leave the console with no registry entries, which takes an empty write that would also erase " +
-        "anything another writer adds meanwhile. To delete them, set mode: \"authoritative\" and run `pulumi up` first; to keep them " +
-        "and stop managing them, run `pulumi state delete` on this resource.",
-    );
-  }
+  refuseShrunkenList(olds.unmanagedCount, unmanaged.length, context);
+  // When this stack owned every entry, the list left is empty, and that is what is written (then verified).
   await client.putRegistryEntries(entries, olds.scanLater);
   const readBack = await client.getRegistryEntries();
   const problems = findRemovalDiscrepancies(unmanaged, managed, readBack);
@@ -152,9 +147,12 @@ async function write(
   inputs: RegistrySettingsInputs,
   previouslyManaged: ReadonlySet<string>,
   id: string,
+  context: ProviderContext,
+  previousUnmanaged?: number,
 ): Promise<RegistrySettingsOutputs> {
   const remote = await client.getRegistryEntries();
   const plan = planRegistryWrite(remote, decodeSpecifications(inputs.specifications), previouslyManaged, inputs.mode);
+  if (plan.changesConsole) refuseShrunkenList(previousUnmanaged, plan.unmanaged.length, context);
   const outs: RegistrySettingsOutputs = {
     ...inputs,
     consoleUrl,
@@ -162,13 +160,6 @@ async function write(
     unmanagedCount: plan.unmanaged.length,
   };
   if (!plan.changesConsole) return outs;
-  const declaredNothing = Object.keys(inputs.specifications).length === 0;
-  if (plan.entries.length === 0 && !(inputs.mode === "authoritative" && declaredNothing)) {
-    throw new Error(
-      "This update would leave the console with no registry entries. An empty list is only written when you declare exactly that: " +
-        "specifications: [] with mode: \"authoritative\".",
-    );
-  }
   await client.putRegistryEntries(plan.entries, inputs.scanLater);
   const readBack = await client.getRegistryEntries();
   const problems = findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack);
@@ -189,7 +180,22 @@ function connect(inputs: Pick<RegistrySettingsInputs, "console">, context: Provi
         "Restore the previous prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL) to refresh or delete it there, or give the resource a console argument.",
     );
   }
-  return { client: new ComputeClient(connection, context.clientOptions), consoleUrl: connection.url };
+  const options = { ...context.clientOptions, acceptMissingList: acceptsListAsRead(context) };
+  return { client: new ComputeClient(connection, options), consoleUrl: connection.url };
+}
+
+function acceptsListAsRead(context: ProviderContext): boolean {
+  return context.environment[ACCEPT_LIST_AS_READ_VARIABLE] === "true";
+}
+
+function refuseShrunkenList(previousUnmanaged: number | undefined, unmanagedNow: number, context: ProviderContext): void {
+  const problem = shrunkenListProblem(previousUnmanaged, unmanagedNow);
+  if (problem && !acceptsListAsRead(context)) {
+    throw new Error(
+      `${problem} If those entries really were removed in the console, run \`pulumi refresh\`, or run the command again with ` +
+        `${ACCEPT_LIST_AS_READ_VARIABLE}=true.`,
+    );
+  }
 }
 
 function idFor(consoleUrl: string): string {

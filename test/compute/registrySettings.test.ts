@@ -92,12 +92,22 @@ describe("RegistrySettings lifecycle in managed mode", () => {
     expect(session.emulator.requests().some((r) => r.method === "PUT" && (r.body as { specifications: unknown[] }).specifications.length === 0)).toBe(false);
   });
 
-  it("refuses to empty the console in managed mode, saying how to do it deliberately", async () => {
+  it("destroys a stack that owns every entry of the console: the list is written empty and verified", async () => {
     session.engine = await startComputeEngine(session.emulator);
     await session.engine.up(settings(declaredSpecs(2)));
-    const error = await session.engine.destroy().catch((e: Error) => e);
-    expect(String(error)).toMatch(/would leave the console with no registry entries.*mode: "authoritative"/s);
-    expect(session.emulator.compute.entries()).toHaveLength(2);
+    session.emulator.clearRequests();
+    await session.engine.destroy();
+    expect(session.emulator.compute.entries()).toEqual([]);
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    const put = session.emulator.requests().find((r) => r.method === "PUT");
+    expect(put?.body).toEqual({ specifications: [] });
+  });
+
+  it("writes an empty list when a managed program drops the last entries it owned", async () => {
+    session.engine = await startComputeEngine(session.emulator);
+    await session.engine.up(settings(declaredSpecs(2)));
+    await session.engine.up(settings([]));
+    expect(session.emulator.compute.entries()).toEqual([]);
   });
 
   it("adopts a console entry with the same identity instead of duplicating it", async () => {
@@ -297,6 +307,44 @@ describe("RegistrySettings client behaviour", () => {
     expect(registryCalls(session.emulator.requests())).toEqual(["GET 500", "GET 200", "PUT 500", "PUT 200", "GET 200"]);
     expect(repositories()).toEqual(["ops/legacy", "team/repo-0", "team/repo-1"]);
     expect(session.emulator.compute.entries()[0].futureField).toEqual({ keep: "ops/legacy" });
+  });
+
+  it("refuses a read without a list ({} or specifications: null), writing nothing; the one-run confirmation lets it through", async () => {
+    const others = Array.from({ length: 20 }, (_, i) => consoleOnlyEntry(`ops/team-${i}`));
+    session.emulator.compute.setEntries(others);
+    const before = session.emulator.compute.entries();
+    session.engine = await startComputeEngine(session.emulator);
+    for (const badAnswer of [{}, { specifications: null }]) {
+      session.emulator.clearRequests();
+      session.emulator.faults.answerNext(1, badAnswer, { api: "compute", method: "GET", pathIncludes: "/settings/registry" });
+      const error = await session.engine.up(settings(declaredSpecs(2))).catch((e: Error) => e);
+      expect(String(error)).toMatch(/no registry list \(specifications is missing or null\), so nothing was written[\s\S]*PRISMA_CLOUD_COMPUTE_ACCEPT_LIST_AS_READ=true/);
+      expect(session.emulator.requests().filter((r) => r.method === "PUT")).toEqual([]);
+      expect(session.emulator.compute.entries()).toEqual(before);
+    }
+    await session.engine.stop();
+
+    // Confirmed for one run: the missing list counts as an empty console.
+    session.engine = await startComputeEngine(session.emulator, { env: { ...process.env, PRISMA_CLOUD_COMPUTE_ACCEPT_LIST_AS_READ: "true" } });
+    session.emulator.compute.setEntries([]);
+    session.emulator.faults.answerNext(1, {}, { api: "compute", method: "GET", pathIncludes: "/settings/registry" });
+    await session.engine.up(settings(declaredSpecs(2)));
+    expect(repositories()).toEqual(["team/repo-0", "team/repo-1"]);
+  });
+
+  it("refuses to write over a list that lost most of the entries of others since the last apply, erasing none", async () => {
+    const others = Array.from({ length: 30 }, (_, i) => consoleOnlyEntry(`ops/team-${i}`));
+    session.emulator.compute.setEntries(others);
+    session.engine = await startComputeEngine(session.emulator);
+    await session.engine.up(settings(declaredSpecs(2)));
+    const before = session.emulator.compute.entries();
+    // The console answers a partial list: our two entries and 2 of the 30 others.
+    session.emulator.faults.answerNext(1, { specifications: [...before.slice(0, 2), ...before.slice(30)] }, { api: "compute", method: "GET", pathIncludes: "/settings/registry" });
+    session.emulator.clearRequests();
+    const error = await session.engine.up(settings(declaredSpecs(2, { "repo-0": { cap: 9 } }))).catch((e: Error) => e);
+    expect(String(error)).toMatch(/holds 2 entries this stack does not manage, where the last apply or refresh saw 30[\s\S]*pulumi refresh[\s\S]*ACCEPT_LIST_AS_READ=true/);
+    expect(session.emulator.requests().filter((r) => r.method === "PUT")).toEqual([]);
+    expect(session.emulator.compute.entries()).toEqual(before);
   });
 
   it("gives up on a console that keeps failing, with the status, the API's words and a hint", async () => {

@@ -6,6 +6,7 @@ import {
   planRegistryRemoval,
   planRegistryWrite,
   RegistryCapError,
+  shrunkenListProblem,
 } from "../../provider/compute/registryPlan";
 
 const entry = (repository: string, extra: Record<string, unknown> = {}): RegistryEntryFields =>
@@ -114,6 +115,32 @@ describe("planRegistryWrite with several console entries of one identity", () =>
       expect.stringMatching(/"mine" has different cap/),
       expect.stringMatching(/unmanaged entry .*mine:latest was changed/),
     ]);
+  });
+});
+
+describe("reading the list back after a write", () => {
+  it("takes an omitted empty string or list, null, and another key order as the same entry", () => {
+    const remote = [consoleEntry("other", { namespace: "", excludedTags: [], collections: ["All"] })];
+    const plan = planRegistryWrite(remote, { mine: entry("mine", { tag: "", excludedRepositories: [], cap: 2 }) }, new Set(), "managed");
+    const omitEmpty = (e: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(e).filter(([, v]) => v !== "" && !(Array.isArray(v) && v.length === 0)).reverse());
+    const readBack = plan.entries.map(omitEmpty);
+    expect(readBack[0]).not.toHaveProperty("namespace");
+    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack)).toEqual([]);
+    // A real difference still shows.
+    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, [readBack[0], { ...readBack[1], cap: 3 }])).toEqual([
+      expect.stringMatching(/"mine" has different cap/),
+    ]);
+  });
+});
+
+describe("a list that shrank since the state was written", () => {
+  it("is suspect when fewer than a tenth of 20 or more entries of others are left", () => {
+    expect(shrunkenListProblem(300, 0)).toMatch(/holds 0 entries this stack does not manage, where the last apply or refresh saw 300/);
+    expect(shrunkenListProblem(300, 29)).toMatch(/holds 29 entries/);
+    expect(shrunkenListProblem(300, 30)).toBeUndefined();
+    expect(shrunkenListProblem(19, 0)).toBeUndefined();
+    expect(shrunkenListProblem(undefined, 0)).toBeUndefined();
   });
 });
 
