@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { forEngine, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
+import { withConsoleLock } from "./consoleLock";
 import { decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
 import { ACCEPT_LIST_AS_READ_VARIABLE, ConnectionError, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
 import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields, type WireEntry } from "./registryEntry";
@@ -87,13 +88,13 @@ export function diff(
 
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
   const { client, consoleUrl } = connect(inputs, context);
-  const outs = await write(client, consoleUrl, inputs, new Set(), idFor(consoleUrl), context);
+  const outs = await withConsoleLock(consoleUrl, () => write(client, consoleUrl, inputs, new Set(), idFor(consoleUrl), context));
   return { id: idFor(consoleUrl), outs };
 }
 
 export async function update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs, context: ProviderContext) {
   const { client, consoleUrl } = connect(news, context, olds.consoleUrl);
-  return { outs: await write(client, consoleUrl, news, managedIdentities(olds), id, context, olds.unmanagedCount) };
+  return { outs: await withConsoleLock(consoleUrl, () => write(client, consoleUrl, news, managedIdentities(olds), id, context, olds.unmanagedCount)) };
 }
 
 export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
@@ -128,7 +129,11 @@ export async function read(id: string, olds: RegistrySettingsOutputs, context: P
 }
 
 export async function remove(olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
-  const { client } = connect(olds, context, olds.consoleUrl);
+  const { client, consoleUrl } = connect(olds, context, olds.consoleUrl);
+  await withConsoleLock(consoleUrl, () => removeDeclared(client, olds, context));
+}
+
+async function removeDeclared(client: ComputeClient, olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
   const managed = managedIdentities(olds);
   const remote = await client.getRegistryEntries();
   const { entries, removed, unmanaged } = planRegistryRemoval(remote, managed);

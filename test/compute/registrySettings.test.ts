@@ -110,6 +110,22 @@ describe("RegistrySettings lifecycle in managed mode", () => {
     expect(session.emulator.compute.entries()).toEqual([]);
   });
 
+  it("serializes two RegistrySettings on one console in one deployment, so neither loses the other's entries", async () => {
+    session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
+    session.engine = await startComputeEngine(session.emulator, { parallel: 2 });
+    const team = (prefix: string) =>
+      Array.from({ length: 25 }, (_, i) => new RegistrySpecification(`${prefix}-${i}`, { version: "2", registry: "registry.example.com", repository: `${prefix}/repo-${i}`, tag: "latest", os: "linux" }));
+    await session.engine.up(() => {
+      new RegistrySettings("team-a", { specifications: team("a") });
+      new RegistrySettings("team-b", { specifications: team("b") });
+    });
+    const present = repositories();
+    expect(present).toHaveLength(51);
+    expect(present[0]).toBe("ops/legacy");
+    for (const prefix of ["a", "b"]) for (let i = 0; i < 25; i++) expect(present).toContain(`${prefix}/repo-${i}`);
+    expect(session.emulator.compute.entries()[0].futureField).toEqual({ keep: "ops/legacy" });
+  });
+
   it("adopts a console entry with the same identity instead of duplicating it", async () => {
     session.emulator.compute.setEntries([{ ...consoleOnlyEntry("team/repo-1"), tag: "latest", cap: 99 }]);
     const existingId = session.emulator.compute.entries()[0].id;
