@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
-import { forEngine, type CheckFailure } from "../validation/checkFailure";
+import { containsUnknown, forEngine, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { withConsoleLock } from "./consoleLock";
 import { decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
-import { ACCEPT_LIST_AS_READ_VARIABLE, ConnectionError, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
+import { ACCEPT_LIST_AS_READ_VARIABLE, ConnectionError, consoleArgsSchema, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
 import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields, type WireEntry } from "./registryEntry";
 import { findRemovalDiscrepancies, findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite, shrunkenListProblem } from "./registryPlan";
 import {
@@ -46,6 +46,7 @@ export class ConcurrentWriteError extends Error {
 export function check(
   olds: Partial<RegistrySettingsInputs>,
   news: Record<string, unknown>,
+  context: ProviderContext,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   // Entries a refresh only saw (`undeclared:`) were never judged: they get no fast path.
   const accepted = Object.fromEntries(
@@ -54,7 +55,24 @@ export function check(
     ),
   );
   const { inputs, failures } = checkRegistrySettingsInputs(news, accepted);
-  return { inputs: { ...inputs }, failures: forEngine(failures) };
+  return { inputs: { ...inputs }, failures: forEngine([...failures, ...connectionFailures(news.console, context)]) };
+}
+
+/**
+ * A console this resource cannot reach for want of settings fails the preview
+ * already, naming what to set, rather than the apply after it. Judged only
+ * when the resource's own `console` argument is known.
+ */
+function connectionFailures(consoleArgs: unknown, context: ProviderContext): CheckFailure[] {
+  if (containsUnknown(consoleArgs)) return [];
+  const parsed = consoleArgsSchema.optional().safeParse(consoleArgs ?? undefined);
+  if (!parsed.success) return [];
+  try {
+    resolveConnection(parsed.data, context.stackConfig, context.environment);
+    return [];
+  } catch (error) {
+    return error instanceof ConnectionError ? [{ property: "", reason: error.message }] : [];
+  }
 }
 
 export function diff(

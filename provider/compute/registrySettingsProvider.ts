@@ -22,7 +22,7 @@ export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async check(olds: Partial<RegistrySettingsInputs>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return handlers().check(olds, news);
+    return handlers().check(olds, news, this.context());
   }
 
   async diff(_id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -262,6 +262,19 @@ describe("RegistrySettings input checks", () => {
     expect(session.emulator.requests()).toEqual([]);
   });
 
+  it("fails the preview already when no console password is configured, naming where to set it, before any request", async () => {
+    const environment = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PRISMA_CLOUD_COMPUTE_")));
+    session.engine = await startComputeEngine(session.emulator, {
+      config: { "prismaCloudCompute:url": session.emulator.computeUrl, "prismaCloudCompute:username": "admin" },
+      env: environment,
+    });
+    session.emulator.clearRequests();
+    const error = await session.engine.preview(settings(declaredSpecs(1))).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect((error as Error).message).toMatch(/No Prisma Cloud Compute password configured: set .*prismaCloudCompute:password.*PRISMA_CLOUD_COMPUTE_PASSWORD/);
+    expect(session.emulator.requests()).toEqual([]);
+  });
+
   it("refuses more than 19,999 declared entries in check, before any request", async () => {
     session.engine = await startComputeEngine(session.emulator);
     session.emulator.clearRequests();

@@ -48,7 +48,7 @@ describe("errors under the real CLI", () => {
     expect(session.emulator.compute.entries()).toEqual([odd]);
   });
 
-  it("a missing console password stops the run naming the settings to set, before any request", async () => {
+  it("a missing console password stops the preview already, naming the settings to set, before any request", async () => {
     session.emulator.reset();
     project = UserProject.create("registry-no-password", { "index.ts": ONE_ENTRY_PROGRAM });
     await project.compile();
@@ -56,11 +56,11 @@ describe("errors under the real CLI", () => {
     await project.initStack("dev", config);
     session.emulator.clearRequests();
 
-    const up = await project.pulumi(["up", "--yes"], { env: { PRISMA_CLOUD_COMPUTE_PASSWORD: "" } });
-    expect(up.code).not.toBe(0);
-    expect(up.output).toMatch(/prismaCloudCompute:password/);
-    expect(up.output).toMatch(/PRISMA_CLOUD_COMPUTE_PASSWORD/);
-    expect(up.output).not.toMatch(STACK_LINE);
+    const preview = await project.pulumi(["preview"], { env: { PRISMA_CLOUD_COMPUTE_PASSWORD: "" } });
+    expect(preview.code).not.toBe(0);
+    expect(preview.output).toMatch(/resource 'compute' has a problem: No Prisma Cloud Compute password configured: set .*prismaCloudCompute:password/);
+    expect(preview.output).toMatch(/PRISMA_CLOUD_COMPUTE_PASSWORD/);
+    expect(preview.output).not.toMatch(STACK_LINE);
     expect(session.emulator.requests().filter((r) => r.api === "compute")).toEqual([]);
   });
 });
