@@ -12,8 +12,6 @@ import {
 } from "./resourceViews";
 import { listSome, reportVerdict, verdict, type Verdict, type Violation } from "./verdict";
 
-/** Prisma Cloud Compute refuses a registry list longer than this (HTTP 400). */
-export const API_MAX_ENTRIES = MAX_REGISTRY_ENTRIES;
 
 /** RegistrySettings grouped by the console they write to; those whose console is not known yet stand apart. */
 interface ConsoleGroups {
@@ -54,10 +52,10 @@ function names(resources: readonly RegistrySettingsView[]): string {
 
 /** Reads the policy's `maxEntries` config; the API's cap is the default and the ceiling. */
 export function resolveMaxEntries(configured: unknown): number {
-  if (configured === undefined || configured === null) return API_MAX_ENTRIES;
-  if (typeof configured !== "number" || !Number.isInteger(configured) || configured < 1 || configured > API_MAX_ENTRIES) {
+  if (configured === undefined || configured === null) return MAX_REGISTRY_ENTRIES;
+  if (typeof configured !== "number" || !Number.isInteger(configured) || configured < 1 || configured > MAX_REGISTRY_ENTRIES) {
     throw new Error(
-      `registry-settings-max-entries: maxEntries is ${JSON.stringify(configured)}; it must be an integer from 1 to ${API_MAX_ENTRIES}. ` +
+      `registry-settings-max-entries: maxEntries is ${JSON.stringify(configured)}; it must be an integer from 1 to ${MAX_REGISTRY_ENTRIES}. ` +
         "Fix: correct maxEntries in the policy pack config file.",
     );
   }
@@ -81,9 +79,9 @@ export function checkMaxEntries(resources: readonly RegistrySettingsView[], maxE
   const groups = groupByConsole(resources);
   const knownTotal = (members: readonly RegistrySettingsView[]) => members.reduce((sum, r) => sum + knownCount(r), 0);
   const headroom =
-    maxEntries < API_MAX_ENTRIES
-      ? `this stack keeps headroom below the API's cap of ${API_MAX_ENTRIES} with maxEntries ${maxEntries}`
-      : `Prisma Cloud Compute refuses more than ${API_MAX_ENTRIES} (HTTP 400)`;
+    maxEntries < MAX_REGISTRY_ENTRIES
+      ? `this stack keeps headroom below the API's cap of ${MAX_REGISTRY_ENTRIES} with maxEntries ${maxEntries}`
+      : `Prisma Cloud Compute refuses more than ${MAX_REGISTRY_ENTRIES} (HTTP 400)`;
   const fix = (excess: number) =>
     `Fix: remove at least ${excess} entr${excess === 1 ? "y" : "ies"} from specifications, or move some to a RegistrySettings for another console.`;
 
@@ -144,8 +142,8 @@ export const registrySettingsMaxEntries: StackValidationPolicy = {
       maxEntries: {
         type: "integer",
         minimum: 1,
-        maximum: API_MAX_ENTRIES,
-        default: API_MAX_ENTRIES,
+        maximum: MAX_REGISTRY_ENTRIES,
+        default: MAX_REGISTRY_ENTRIES,
         description: "The most registry entries one console may hold; set it lower to keep headroom.",
       },
     },
@@ -227,8 +225,6 @@ export const registrySettingsSingleAuthoritative: StackValidationPolicy = {
 // registry-settings-unique-entries
 // ---------------------------------------------------------------------------------------------
 
-/** The fields that make two entries the same scan target for the console. */
-export const IDENTITY_FIELDS = REGISTRY_IDENTITY_FIELDS;
 
 /** How many duplicate identities one console reports one by one before it summarizes the rest. */
 export const MAX_DUPLICATES_REPORTED = 20;
@@ -237,7 +233,7 @@ export const MAX_DUPLICATES_REPORTED = 20;
 export function entryIdentity(entry: RegistryEntry): string[] | Unknown {
   if (isUnknown(entry.fields)) return UNKNOWN;
   const identity: string[] = [];
-  for (const field of IDENTITY_FIELDS) {
+  for (const field of REGISTRY_IDENTITY_FIELDS) {
     const value: Plain | undefined = entry.fields[field];
     if (isUnknown(value)) return UNKNOWN;
     identity.push(value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value));
@@ -246,7 +242,7 @@ export function entryIdentity(entry: RegistryEntry): string[] | Unknown {
 }
 
 function describeIdentity(identity: readonly string[]): string {
-  return IDENTITY_FIELDS.map((field, i) => `${field} ${show(identity[i])}`).join(", ");
+  return REGISTRY_IDENTITY_FIELDS.map((field, i) => `${field} ${show(identity[i])}`).join(", ");
 }
 
 interface Occurrence {

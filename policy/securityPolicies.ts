@@ -19,9 +19,6 @@ import { listSome, reportVerdict, verdict, type Verdict, type Violation } from "
 // credentials-as-secrets
 // ---------------------------------------------------------------------------------------------
 
-/** The credential properties of each resource type, as paths into its inputs. */
-export const CREDENTIAL_PATHS = CREDENTIAL_INPUT_PATHS;
-
 function describe(type: string, name: string): string {
   return type === REGISTRY_SETTINGS_TYPE ? describeRegistrySettings(name) : describeConnector(name);
 }
@@ -38,7 +35,7 @@ export function checkCredentialsAsSecrets(
   const who = describe(resource.type, resource.name);
   const violations: Violation[] = [];
   const undecided: string[] = [];
-  for (const path of CREDENTIAL_PATHS[resource.type] ?? []) {
+  for (const path of CREDENTIAL_INPUT_PATHS[resource.type] ?? []) {
     const property = path.join(".");
     const value = plainAt(resource.props, path);
     if (value === undefined || value === null || value === "") continue;
@@ -67,7 +64,7 @@ export const credentialsAsSecrets: ResourceValidationPolicy = {
     "Credentials (RegistrySettings console.password; CortexRegistryConnector password, authToken and tenant.apiKey) must be passed as Pulumi secrets.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    if (!(args.type in CREDENTIAL_PATHS)) args.notApplicable(`applies only to ${REGISTRY_SETTINGS_TYPE} and ${CORTEX_CONNECTOR_TYPE}`);
+    if (!(args.type in CREDENTIAL_INPUT_PATHS)) args.notApplicable(`applies only to ${REGISTRY_SETTINGS_TYPE} and ${CORTEX_CONNECTOR_TYPE}`);
     const resource = args.type === REGISTRY_SETTINGS_TYPE ? readRegistrySettings(args) : readConnector(args);
     reportVerdict(checkCredentialsAsSecrets({ type: args.type, ...resource }, secretPathsOf(args.props)), reportViolation);
   },

@@ -14,7 +14,6 @@ import {
 } from "../policy/cortexConnectorPolicies";
 import { isUnknownValueError, toPlainObject, UNKNOWN } from "../policy/plainValues";
 import {
-  API_MAX_ENTRIES,
   checkMaxEntries,
   checkSingleAuthoritative,
   checkUniqueEntries,
@@ -42,6 +41,7 @@ import {
   MAX_ENTRY_URLS_REPORTED,
   securityPolicies,
 } from "../policy/securityPolicies";
+import { MAX_REGISTRY_ENTRIES } from "../rules";
 import { CannotDecideYet, reportVerdict, verdict } from "../policy/verdict";
 
 // The engine's sentinel for a string that is not known until apply.
@@ -242,8 +242,8 @@ describe("the pack's policies", () => {
 
 describe("registry-settings-max-entries", () => {
   it("passes 19,999 entries on one console and stops 20,000, naming the resource, count, limit and fix", () => {
-    expect(checkMaxEntries([view("r", { specifications: entries(19_999) })], API_MAX_ENTRIES)).toEqual(verdict());
-    const result = checkMaxEntries([view("r", { specifications: entries(20_000) })], API_MAX_ENTRIES);
+    expect(checkMaxEntries([view("r", { specifications: entries(19_999) })], MAX_REGISTRY_ENTRIES)).toEqual(verdict());
+    const result = checkMaxEntries([view("r", { specifications: entries(20_000) })], MAX_REGISTRY_ENTRIES);
     expect(result.undecided).toEqual([]);
     expect(result.violations).toHaveLength(1);
     expect(result.violations[0].urn).toBe(urn(REGISTRY_SETTINGS_TYPE, "r"));
@@ -255,8 +255,8 @@ describe("registry-settings-max-entries", () => {
   });
 
   it("counts the map shape like the array shape", () => {
-    expect(checkMaxEntries([view("r", { specifications: asMap(entries(20_000)) })], API_MAX_ENTRIES).violations).toHaveLength(1);
-    expect(checkMaxEntries([view("r", { specifications: asMap(entries(19_999)) })], API_MAX_ENTRIES)).toEqual(verdict());
+    expect(checkMaxEntries([view("r", { specifications: asMap(entries(20_000)) })], MAX_REGISTRY_ENTRIES).violations).toHaveLength(1);
+    expect(checkMaxEntries([view("r", { specifications: asMap(entries(19_999)) })], MAX_REGISTRY_ENTRIES)).toEqual(verdict());
   });
 
   it("adds up every RegistrySettings on the same console, and only those", () => {
@@ -265,7 +265,7 @@ describe("registry-settings-max-entries", () => {
       view("one", { console: consoleA, specifications: entries(10_000, "one") }),
       view("two", { console: { url: "https://A.example.com/" }, specifications: entries(10_000, "two") }),
     ];
-    const result = checkMaxEntries(split, API_MAX_ENTRIES);
+    const result = checkMaxEntries(split, MAX_REGISTRY_ENTRIES);
     expect(result.violations).toHaveLength(1);
     expect(result.violations[0].message).toContain('RegistrySettings "one" (10000 entries), "two" (10000 entries) declare 20000');
     expect(result.violations[0].message).toContain("console https://a.example.com");
@@ -275,7 +275,7 @@ describe("registry-settings-max-entries", () => {
       view("two", { console: { url: "https://b.example.com" }, specifications: entries(10_000, "two") }),
       view("three", { specifications: entries(10_000, "three") }),
     ];
-    expect(checkMaxEntries(apart, API_MAX_ENTRIES)).toEqual(verdict());
+    expect(checkMaxEntries(apart, MAX_REGISTRY_ENTRIES)).toEqual(verdict());
   });
 
   it("honours a lower maxEntries and refuses one outside 1..19,999", () => {
@@ -283,33 +283,33 @@ describe("registry-settings-max-entries", () => {
     const result = checkMaxEntries([view("r", { specifications: entries(101) })], 100);
     expect(result.violations[0].message).toContain("more than maxEntries 100");
     expect(result.violations[0].message).toContain("headroom");
-    expect(resolveMaxEntries(undefined)).toBe(API_MAX_ENTRIES);
+    expect(resolveMaxEntries(undefined)).toBe(MAX_REGISTRY_ENTRIES);
     expect(resolveMaxEntries(100)).toBe(100);
     for (const bad of [0, 20_000, 1.5, "100"]) expect(() => resolveMaxEntries(bad)).toThrow(/maxEntries .* integer from 1 to 19999/);
   });
 
   it("cannot decide while a count or a console is unknown and could matter, and decides when it cannot", () => {
-    const unknownSpecs = checkMaxEntries([view("u", { specifications: UNKNOWN_STRING })], API_MAX_ENTRIES);
+    const unknownSpecs = checkMaxEntries([view("u", { specifications: UNKNOWN_STRING })], MAX_REGISTRY_ENTRIES);
     expect(unknownSpecs.violations).toEqual([]);
     expect(unknownSpecs.undecided[0]).toContain('specifications of "u" not known yet');
 
     // Known entries already exceed the limit: a violation whatever the unknown adds.
     const over = checkMaxEntries(
       [view("u", { specifications: UNKNOWN_STRING }), view("k", { specifications: entries(20_000) })],
-      API_MAX_ENTRIES,
+      MAX_REGISTRY_ENTRIES,
     );
     expect(over.violations).toHaveLength(1);
     expect(over.violations[0].message).toContain("20000 or more");
 
     const unknownConsole = { console: { url: UNKNOWN_STRING } };
-    expect(checkMaxEntries([view("u", { ...unknownConsole, specifications: entries(10) })], API_MAX_ENTRIES)).toEqual(verdict());
+    expect(checkMaxEntries([view("u", { ...unknownConsole, specifications: entries(10) })], MAX_REGISTRY_ENTRIES)).toEqual(verdict());
     const couldOverflow = checkMaxEntries(
       [view("u", { ...unknownConsole, specifications: entries(10) }), view("k", { specifications: entries(19_990, "k") })],
-      API_MAX_ENTRIES,
+      MAX_REGISTRY_ENTRIES,
     );
     expect(couldOverflow.violations).toEqual([]);
     expect(couldOverflow.undecided[0]).toContain('RegistrySettings "u": console.url not known yet');
-    const aloneOver = checkMaxEntries([view("u", { ...unknownConsole, specifications: entries(20_000) })], API_MAX_ENTRIES);
+    const aloneOver = checkMaxEntries([view("u", { ...unknownConsole, specifications: entries(20_000) })], MAX_REGISTRY_ENTRIES);
     expect(aloneOver.violations[0].message).toContain("whichever console");
   });
 });
