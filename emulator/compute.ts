@@ -36,11 +36,14 @@ export interface WebhookSuffixes {
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; response: ApiResponse };
 
-/** Prisma Cloud Compute: authentication and the registry scanning settings. */
+/** The project a request addresses without `?project=`: the console's own (PANW's scripts name it explicitly). */
+export const DEFAULT_PROJECT = "Central Console";
+
+/** Prisma Cloud Compute: authentication and the registry scanning settings, one list per project. */
 export class ComputeApi implements ApiHandler {
   constructor(
     private readonly auth: ComputeAuthenticator,
-    private readonly registry: RegistrySettingsStore,
+    private readonly registries: ReadonlyMap<string, RegistrySettingsStore>,
     private readonly suffixes: WebhookSuffixes,
   ) {}
 
@@ -75,13 +78,16 @@ export class ComputeApi implements ApiHandler {
   }
 
   private registrySettings(request: ApiRequest): ApiResponse {
+    const project = request.query.get("project") ?? DEFAULT_PROJECT;
+    const registry = this.registries.get(project);
+    if (registry === undefined) return this.errorResponse(400, `project "${project}" does not exist`);
     switch (request.method) {
       case "GET":
-        return jsonResponse(200, { specifications: this.registry.view(), ...this.suffixes });
+        return jsonResponse(200, { specifications: registry.view(), ...this.suffixes });
       case "PUT":
-        return this.replaceRegistrySettings(request);
+        return this.replaceRegistrySettings(request, registry);
       case "POST":
-        return this.addRegistrySpecification(request);
+        return this.addRegistrySpecification(request, registry);
       default:
         return this.methodNotAllowed();
     }
@@ -103,7 +109,7 @@ export class ComputeApi implements ApiHandler {
       : jsonResponse(200, { token: renewed });
   }
 
-  private replaceRegistrySettings(request: ApiRequest): ApiResponse {
+  private replaceRegistrySettings(request: ApiRequest, registry: RegistrySettingsStore): ApiResponse {
     const scanLater = this.scanLater(request);
     if (!scanLater.ok) return scanLater.response;
     const body = this.jsonObjectBody(request, { required: false });
@@ -116,17 +122,17 @@ export class ComputeApi implements ApiHandler {
     }
     const parsed = registrySettingsSchema.safeParse(body.value, { reportInput: true });
     if (!parsed.success) return this.errorResponse(400, describeIssues(parsed.error.issues, "body"));
-    return this.storeResponse(this.registry.replaceAll(parsed.data.specifications ?? [], scanLater.value));
+    return this.storeResponse(registry.replaceAll(parsed.data.specifications ?? [], scanLater.value));
   }
 
-  private addRegistrySpecification(request: ApiRequest): ApiResponse {
+  private addRegistrySpecification(request: ApiRequest, registry: RegistrySettingsStore): ApiResponse {
     const scanLater = this.scanLater(request);
     if (!scanLater.ok) return scanLater.response;
     const body = this.jsonObjectBody(request, { required: true });
     if (!body.ok) return body.response;
     const parsed = registrySpecificationSchema.safeParse(body.value, { reportInput: true });
     if (!parsed.success) return this.errorResponse(400, describeIssues(parsed.error.issues, "body"));
-    return this.storeResponse(this.registry.append(parsed.data, scanLater.value));
+    return this.storeResponse(registry.append(parsed.data, scanLater.value));
   }
 
   private storeResponse(result: StoreResult): ApiResponse {

@@ -7,6 +7,8 @@ export interface FaultMatch {
   method?: string;
   /** Substring of the path, query excluded. */
   pathIncludes?: string;
+  /** Substring of the request's body as sent (for telling two writers apart). */
+  bodyIncludes?: string;
 }
 
 export type Fault =
@@ -19,6 +21,7 @@ export interface FaultTarget {
   api: "compute" | "cortex";
   method: string;
   path: string;
+  body?: string;
 }
 
 interface QueuedFault {
@@ -38,6 +41,7 @@ function matches(match: FaultMatch, target: FaultTarget): boolean {
   if (match.api !== undefined && match.api !== target.api) return false;
   if (match.method !== undefined && match.method.toUpperCase() !== target.method.toUpperCase()) return false;
   if (match.pathIncludes !== undefined && !target.path.includes(match.pathIncludes)) return false;
+  if (match.bodyIncludes !== undefined && !(target.body ?? "").includes(match.bodyIncludes)) return false;
   return true;
 }
 
@@ -49,6 +53,7 @@ export class FaultPlan {
   private latencyMs = 0;
   private queue: QueuedFault[] = [];
   private afterApplyHooks: { match: FaultMatch; action: () => void }[] = [];
+  private holds: { match: FaultMatch; wait: () => Promise<void> }[] = [];
 
   setLatency(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be a non-negative number, got ${ms}`);
@@ -89,6 +94,22 @@ export class FaultPlan {
     this.afterApplyHooks.push({ match: { ...match }, action });
   }
 
+  /**
+   * Holds the next matching request before it is handled until `wait`
+   * settles: a test scripts the order in which concurrent writers land.
+   */
+  holdNext(match: FaultMatch, wait: () => Promise<void>): void {
+    this.holds.push({ match: { ...match }, wait });
+  }
+
+  /** Consumes the hold due for this request, if any, and waits for it. */
+  async runHold(target: FaultTarget): Promise<void> {
+    const index = this.holds.findIndex((hold) => matches(hold.match, target));
+    if (index < 0) return;
+    const [hold] = this.holds.splice(index, 1);
+    await hold.wait();
+  }
+
   /** Consumes and runs the hook due after this request was applied, if any. */
   runAfterApply(target: FaultTarget): void {
     const index = this.afterApplyHooks.findIndex((hook) => matches(hook.match, target));
@@ -111,6 +132,7 @@ export class FaultPlan {
     this.latencyMs = 0;
     this.queue = [];
     this.afterApplyHooks = [];
+    this.holds = [];
   }
 
   private enqueue(count: number, fault: Fault, match: FaultMatch): void {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ComputeApi } from "./compute";
+import { ComputeApi, DEFAULT_PROJECT } from "./compute";
 import { ComputeAuthenticator } from "./computeAuth";
 import { RegistrySettingsStore } from "./computeRegistry";
 import { CortexApi } from "./cortex";
@@ -25,6 +25,8 @@ export interface EmulatorOptions {
     tokenLifetimeSeconds?: number;
     /** Initial registry entries, stored as given (no validation, no server fields added). */
     entries?: unknown[];
+    /** Projects besides the console's own, each with its own initial entries; any other `?project=` is refused. */
+    projects?: Record<string, unknown[]>;
   };
   cortex?: {
     /** Default false. */
@@ -45,6 +47,8 @@ export interface Faults {
   answerNext(count: number, body: unknown, opts?: FaultMatch): void;
   /** Runs `action` once, after the next matching request is applied and before it is answered (a concurrent writer). */
   afterApply(match: FaultMatch, action: () => void): void;
+  /** Holds the next matching request, before it is handled, until `wait` settles: the order concurrent writers land in, scripted. */
+  holdNext(match: FaultMatch, wait: () => Promise<void>): void;
   /** Cortex only. */
   setRateLimit(on: boolean, requestsPerSecond?: number): void;
   /** Latency off, queued faults discarded, rate limit back to the emulator's options. */
@@ -52,10 +56,10 @@ export interface Faults {
 }
 
 export interface ComputeState {
-  /** Deep copy, as stored (server fields included). */
-  entries(): Record<string, unknown>[];
+  /** Deep copy, as stored (server fields included); of the console's own project unless one is named. */
+  entries(project?: string): Record<string, unknown>[];
   /** Stored as given, like the `entries` option. */
-  setEntries(entries: unknown[]): void;
+  setEntries(entries: unknown[], project?: string): void;
   tokensIssued(): number;
 }
 
@@ -120,7 +124,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const computeAuth = new ComputeAuthenticator(credentials.compute, tokenLifetimeSeconds * 1000);
-  const registry = new RegistrySettingsStore(structuredClone(options.compute?.entries ?? []));
+  const registries = new Map<string, RegistrySettingsStore>([
+    [DEFAULT_PROJECT, new RegistrySettingsStore(structuredClone(options.compute?.entries ?? []))],
+    ...Object.entries(options.compute?.projects ?? {}).map(([name, entries]) => [name, new RegistrySettingsStore(structuredClone(entries))] as const),
+  ]);
+  const registryOf = (project = DEFAULT_PROJECT): RegistrySettingsStore => {
+    const registry = registries.get(project);
+    if (registry === undefined) throw new RangeError(`no project "${project}" in this emulator (options.compute.projects)`);
+    return registry;
+  };
   const cortexAuth = new CortexAuthenticator(credentials.cortex);
   const connectors = new ConnectorStore();
   const rateLimiter = new SlidingWindowRateLimiter({
@@ -132,7 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const webhookToken = randomBytes(16).toString("hex");
 
   const server = await new EmulatorServer({
-    compute: new ComputeApi(computeAuth, registry, {
+    compute: new ComputeApi(computeAuth, registries, {
       webhookUrlSuffix: `/api/v1/registry/webhook?token=${webhookToken}`,
       harborScannerUrlSuffix: `/api/v1/harbor/adapter?token=${webhookToken}`,
     }),
@@ -147,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dropNext: (count, when, opts) => faultPlan.dropNext(count, when, opts),
     answerNext: (count, body, opts) => faultPlan.answerNext(count, body, opts),
     afterApply: (match, action) => faultPlan.afterApply(match, action),
+    holdNext: (match, wait) => faultPlan.holdNext(match, wait),
     setRateLimit: (on, requestsPerSecond) => rateLimiter.configure(on, requestsPerSecond),
     clear: () => {
       faultPlan.clear();
@@ -160,8 +173,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cortexUrl: server.url,
     credentials,
     compute: {
-      entries: () => registry.copies(),
-      setEntries: (entries) => registry.setEntries(entries),
+      entries: (project) => registryOf(project).copies(),
+      setEntries: (entries, project) => registryOf(project).setEntries(entries),
       tokensIssued: () => computeAuth.tokensIssued(),
     },
     cortex: {
@@ -173,7 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requests: () => recorder.all(),
     clearRequests: () => recorder.clear(),
     reset: () => {
-      registry.reset();
+      for (const registry of registries.values()) registry.reset();
       computeAuth.reset();
       cortexAuth.reset();
       connectors.clear();

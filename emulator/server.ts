@@ -138,7 +138,9 @@ export class EmulatorServer {
     } else if (bodyRead.kind === "too-large") {
       reply = this.dependencies[api].errorResponse(413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
     } else {
-      const fault = faults.take({ api, method, path: url.pathname });
+      const target = { api, method, path: url.pathname, body: bodyRead.kind === "read" ? bodyRead.text : undefined };
+      await faults.runHold(target);
+      const fault = faults.take(target);
       const apiRequest: ApiRequest = {
         method,
         path: url.pathname,
@@ -147,7 +149,7 @@ export class EmulatorServer {
         body: bodyRead.body,
       };
       reply = this.answer(this.dependencies[api], apiRequest, fault);
-      if (reply && reply.status >= 200 && reply.status < 300) faults.runAfterApply({ api, method, path: url.pathname });
+      if (reply && reply.status >= 200 && reply.status < 300) faults.runAfterApply(target);
     }
 
     if (latencyMs > 0) await sleep(latencyMs);

@@ -28,6 +28,19 @@ export type Program = () => void | Promise<void>;
  * including the dynamic provider the SDK serialized.
  */
 export async function captureProgram(program: Program, options: ProgramOptions = {}): Promise<CapturedResource[]> {
+  // The SDK's mocks and config are process-wide: two engines running programs at once
+  // (two stacks racing) take turns here, as two `pulumi up` processes never share them.
+  const turn = captureQueue.then(() => captureAlone(program, options));
+  captureQueue = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
+}
+
+let captureQueue: Promise<void> = Promise.resolve();
+
+async function captureAlone(program: Program, options: ProgramOptions): Promise<CapturedResource[]> {
   // Loaded natively (not through the test runner's transform) so that closure
   // serialization sees the same module objects a real `pulumi up` would.
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");

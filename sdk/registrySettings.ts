@@ -32,6 +32,13 @@ export interface RegistrySettingsArgs {
   mode?: pulumi.Input<"managed" | "authoritative">;
   /** Save without starting a scan. */
   scanLater?: pulumi.Input<boolean>;
+  /**
+   * What happens to a console entry this resource adopted (it was in the
+   * console before a program declared it) when the program stops declaring it
+   * or the stack is destroyed: `restore` (default) puts it back with every
+   * field it had; `delete` removes it like an entry this stack created.
+   */
+  releaseAdopted?: pulumi.Input<"restore" | "delete">;
   /** The console to manage; when absent, stack config `prismaCloudCompute:*`, then `PRISMA_CLOUD_COMPUTE_*` variables. */
   console?: ConsoleArgs;
 }
@@ -50,6 +57,10 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
   declare readonly managedCount: pulumi.Output<number>;
   /** Entries in the console that no program declared, left untouched. */
   declare readonly unmanagedCount: pulumi.Output<number>;
+  /** Declared entries that were in the console before this stack took them over, by name. */
+  declare readonly adopted: pulumi.Output<Record<string, string>>;
+  /** What applies did to the console beyond the program's own change (adoptions, renames, restores, repairs), per entry, numbered by apply. */
+  declare readonly consoleChanges: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: RegistrySettingsArgs, opts?: pulumi.CustomResourceOptions) {
     const specifications = Array.isArray(args.specifications)
@@ -67,12 +78,17 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
         specificationNames,
         mode: args.mode,
         scanLater: args.scanLater,
+        releaseAdopted: args.releaseAdopted,
         console: withSecretFields(args, SECRET_FIELDS).console,
         consoleUrl: undefined,
         managedCount: undefined,
         unmanagedCount: undefined,
+        adopted: undefined,
+        consoleChanges: undefined,
+        adoptionRecords: undefined,
       },
-      withSecretOutputs(opts ?? {}, SECRET_FIELDS),
+      // Adoption records hold whole console entries, which may carry anything: secret in the state.
+      withSecretOutputs(opts ?? {}, [...SECRET_FIELDS, "adoptionRecords"]),
       RESOURCE_MODULE,
       REGISTRY_SETTINGS_TYPE_NAME,
     );

@@ -9,7 +9,7 @@ it("runs the demo end to end: preview, up, change, a policy stop, destroy, exiti
   expect(plain).toMatch(/\+\s+registryScanning:RegistrySettings\s+compute\s+create\n\s+\+ nginx-stable/);
   expect(plain).toMatch(/~ ubuntu-18\.04 {2}cap: 5 => 10/);
   expect(plain).toMatch(/initialScanConfiguration\.numDays: 7 => 14/);
-  expect(plain).toMatch(/stopped by the policy pack before anything was applied:[\s\S]*cortex-no-insecure-pull[\s\S]*requests: no requests/);
+  expect(plain).toMatch(/stopped by the policy pack before anything was applied:[\s\S]*cortex-no-insecure-pull[\s\S]*requests: console: GET settings\/registry 200\n/);
   const afterDestroy = plain.slice(plain.indexOf("$ pulumi destroy"));
   expect(afterDestroy).toMatch(/2 registry entries in the console \(0 from this stack, 2 another team's, untouched\)/);
   expect(afterDestroy).toMatch(/0 Cortex registry connector\(s\)/);

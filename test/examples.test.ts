@@ -46,7 +46,8 @@ describe("examples/quickstart", () => {
 
     const created = await session.engine.up(asProgram(() => quickstart()));
     expect(byName(created.steps)).toEqual({ compute: "create", "harbor-prod": "create", "docker-hub": "create" });
-    expect(lines(registryRequests(session.emulator.requests()))).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    // The preview's read, then read, write, verify.
+    expect(lines(registryRequests(session.emulator.requests()))).toEqual(["GET 200", "GET 200", "PUT 200", "GET 200"]);
     // The unmanaged entry stays first, untouched; the declared ones follow (in the provider's order).
     expect(repositories()[0]).toBe("ops/legacy");
     expect(repositories().slice(1).sort()).toEqual(["library/nginx", "library/ubuntu", "payments/*"]);
@@ -87,7 +88,8 @@ describe("examples/quickstart", () => {
       removed: [],
       changed: ["ubuntu-18.04"],
     });
-    expect(lines(registryRequests(session.emulator.requests()))).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    // The preview's read, then read, write, verify.
+    expect(lines(registryRequests(session.emulator.requests()))).toEqual(["GET 200", "GET 200", "PUT 200", "GET 200"]);
     const harborId = session.engine.find("harbor-prod")!.id;
     expect(connectorCalls(session.emulator.requests())).toEqual(["PUT 200"]);
     expect(session.emulator.requests().find((r) => r.api === "cortex" && r.method === "PUT")?.path).toMatch(new RegExp(`/${harborId}$`));
@@ -143,9 +145,9 @@ describe("examples/bulk-inventory", () => {
     const created = await session.engine.up(asProgram(() => bulkInventory(inventory)));
     expect(byName(created.steps)).toEqual({ inventory: "create" });
     const calls = registryRequests(session.emulator.requests());
-    expect(lines(calls)).toEqual(["GET 200", "PUT 200", "GET 200"]);
-    expect(calls[1].query).toMatchObject({ scanLater: "true" });
-    expect((calls[1].body as { specifications: unknown[] }).specifications).toHaveLength(2500);
+    expect(lines(calls)).toEqual(["GET 200", "GET 200", "PUT 200", "GET 200"]);
+    expect(calls[2].query).toMatchObject({ scanLater: "true" });
+    expect((calls[2].body as { specifications: unknown[] }).specifications).toHaveLength(2500);
     const entries = session.emulator.compute.entries();
     expect(entries).toHaveLength(2500);
     expect(new Set(entries.map((e) => e.version))).toEqual(new Set(["2", "aws", "gcr", "azure", "harbor"]));
@@ -159,7 +161,7 @@ describe("examples/bulk-inventory", () => {
     });
     expect(session.engine.find("inventory")?.outputs).toMatchObject({ managedCount: 2500, unmanagedCount: 0 });
 
-    // Edit one line of the CSV: the preview shows that entry alone, and asks nothing of the console.
+    // Edit one line of the CSV: the preview shows that entry alone, after one read of the console.
     const capColumn = fs.readFileSync(inventory, "utf8").split("\n")[0].split(",").indexOf("cap");
     const changedFile = editedInventory("changed.csv", (cells) =>
       cells[0] === "mobile-svc-001" ? cells.map((c, i) => (i === capColumn ? String(Number(c) + 40) : c)) : undefined,
@@ -172,7 +174,8 @@ describe("examples/bulk-inventory", () => {
       removed: [],
       changed: ["mobile-svc-001"],
     });
-    expect(registryRequests(session.emulator.requests())).toEqual([]);
+    expect(preview.steps[0].news?.consoleChanges).toEqual({ "mobile-svc-001": "change cap (#1)" });
+    expect(lines(registryRequests(session.emulator.requests()))).toEqual(["GET 200"]);
   });
 
   it("fails on malformed lines during the program, naming every line number, before any request", async () => {

@@ -60,11 +60,11 @@ export class ComputeClient {
       retryableStatuses: COMPUTE_RETRYABLE_STATUSES,
     });
     const secretDigest = createHash("sha256").update(connection.password).digest("hex");
-    this.cacheKey = JSON.stringify([connection.url, connection.username, secretDigest]);
+    this.cacheKey = JSON.stringify([connection.url, connection.project ?? null, connection.username, secretDigest]);
   }
 
   async getRegistryEntries(): Promise<WireEntry[]> {
-    const response = await this.call({ method: "GET", path: `${this.base}/settings/registry`, idempotent: true });
+    const response = await this.call({ method: "GET", path: `${this.base}/settings/registry`, query: this.projectQuery(), idempotent: true });
     const parsed = registrySettingsSchema.safeParse(response.body ?? {});
     if (!parsed.success) {
       throw this.error("GET", "/settings/registry", response, "The console answered with a body that is not registry settings; check the console URL.");
@@ -87,11 +87,16 @@ export class ComputeClient {
     await this.call({
       method: "PUT",
       path: `${this.base}/settings/registry`,
-      query: scanLater ? { scanLater: "true" } : undefined,
+      query: { ...this.projectQuery(), ...(scanLater ? { scanLater: "true" } : {}) },
       body: { specifications: entries },
       // Writing the same full list twice leaves the same list: safe to resend after a lost answer.
       idempotent: true,
     });
+  }
+
+  /** Every request names the project when one is configured, as the console's own scripts do. */
+  private projectQuery(): Record<string, string> {
+    return this.connection.project === undefined ? {} : { project: this.connection.project };
   }
 
   private async call(request: Omit<HttpRequest, "headers">): Promise<HttpResponse> {
@@ -122,6 +127,7 @@ export class ComputeClient {
     const response = await this.http.send({
       method: "POST",
       path,
+      query: this.projectQuery(),
       body: { username: this.connection.username, password: this.connection.password },
       // A login has no side effect worth guarding: resending it is harmless.
       idempotent: true,

@@ -15,6 +15,8 @@ export interface ComputeConnection {
   auth: (typeof COMPUTE_AUTH_MODES)[number];
   caCert?: string;
   insecureSkipTlsVerify?: boolean;
+  /** The console project whose list to manage (`?project=` on every request); absent: the console's own. */
+  project?: string;
 }
 
 export const API_VERSION_PATTERN = /^v(1|\d{2}\.\d{2})$/;
@@ -28,6 +30,7 @@ export const consoleArgsSchema = z.strictObject({
   caCert: z.string().optional(),
   auth: z.enum(COMPUTE_AUTH_MODES).optional(),
   insecureSkipTlsVerify: z.boolean().optional(),
+  project: z.string().min(1).optional(),
 });
 export type ConsoleArgs = z.infer<typeof consoleArgsSchema>;
 
@@ -39,6 +42,7 @@ export const STACK_CONFIG_KEYS = {
   caCert: "prismaCloudCompute:caCert",
   auth: "prismaCloudCompute:auth",
   insecureSkipTlsVerify: "prismaCloudCompute:insecureSkipTlsVerify",
+  project: "prismaCloudCompute:project",
 } as const;
 
 export const ENVIRONMENT_VARIABLES = {
@@ -49,6 +53,7 @@ export const ENVIRONMENT_VARIABLES = {
   caCert: "PRISMA_CLOUD_COMPUTE_CA_CERT",
   auth: "PRISMA_CLOUD_COMPUTE_AUTH",
   insecureSkipTlsVerify: "PRISMA_CLOUD_COMPUTE_INSECURE_SKIP_TLS_VERIFY",
+  project: "PRISMA_CLOUD_COMPUTE_PROJECT",
 } as const;
 
 /**
@@ -58,6 +63,13 @@ export const ENVIRONMENT_VARIABLES = {
  * confirmation ends with the run it was given for.
  */
 export const ACCEPT_LIST_AS_READ_VARIABLE = "PRISMA_CLOUD_COMPUTE_ACCEPT_LIST_AS_READ";
+
+/**
+ * Milliseconds to wait after a verified write before reading the list once
+ * more, to catch another writer's write landing over ours (default: twice our
+ * own read-to-write time, at least 500). 0 turns that re-read off.
+ */
+export const SETTLE_MS_VARIABLE = "PRISMA_CLOUD_COMPUTE_SETTLE_MS";
 
 export class ConnectionError extends Error {
   constructor(message: string) {
@@ -101,19 +113,46 @@ export function resolveConnection(
     auth,
     caCert: pick("caCert"),
     insecureSkipTlsVerify: pick("insecureSkipTlsVerify") === "true",
+    project: pick("project"),
   };
 }
 
+/** The list a resource manages: one project's, in one console. */
+export interface ConsoleTarget {
+  url: string;
+  /** Absent: the console's own project. */
+  project?: string;
+}
+
 /**
- * The console URL these inputs would use, without requiring credentials (a
- * diff compares consoles before any call). Undefined when none is configured.
+ * The console and project these inputs would use, without requiring
+ * credentials (a check or diff compares them before any call). Undefined when
+ * no URL is configured.
  */
-export function resolveConsoleUrl(
+export function resolveConsoleTarget(
   consoleArgs: ConsoleArgs | undefined,
   stackConfig: Record<string, string | undefined>,
   environment: Record<string, string | undefined>,
-): string | undefined {
-  const url = consoleArgs ? consoleArgs.url : [stackConfig[STACK_CONFIG_KEYS.url], environment[ENVIRONMENT_VARIABLES.url]].find((v) => v);
-  return url ? normalizeConsoleUrl(url) : undefined;
+): ConsoleTarget | undefined {
+  const { pick } = lookupSettings(
+    { argument: "console", stackConfig: STACK_CONFIG_KEYS, environment: ENVIRONMENT_VARIABLES },
+    consoleArgs ? { url: consoleArgs.url, project: consoleArgs.project } : undefined,
+    stackConfig,
+    environment,
+  );
+  const url = pick("url");
+  if (!url) return undefined;
+  const project = pick("project");
+  return project === undefined ? { url: normalizeConsoleUrl(url) } : { url: normalizeConsoleUrl(url), project };
+}
+
+/** One spelling of a target for locks, ids and messages: the URL, plus `?project=` when it is not the console's own. */
+export function describeTarget(target: ConsoleTarget): string {
+  return target.project === undefined ? target.url : `${target.url}?project=${encodeURIComponent(target.project)}`;
+}
+
+/** The stack config a provider reads in `configure`, key by key. */
+export function stackConfigFrom(get: (key: string) => string | undefined): Record<string, string | undefined> {
+  return Object.fromEntries(Object.values(STACK_CONFIG_KEYS).map((key) => [key, get(key)]));
 }
 

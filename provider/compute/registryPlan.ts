@@ -12,17 +12,45 @@ import {
 } from "./registryEntry";
 import type { SettingsMode } from "./registrySettingsInputs";
 
+export type ReleaseAdopted = "restore" | "delete";
+
+/** What this stack owned in the console before this write (from its state). */
+export interface PreviousOwnership {
+  /** Identity → the name this stack declared that entry under. */
+  names: ReadonlyMap<string, string>;
+  /**
+   * Identity → the console entry as it was before this stack adopted it. Null
+   * where the entry was adopted but its record is not at hand (a preview reads
+   * inputs only): enough to say "restore", not to write it.
+   */
+  adopted: ReadonlyMap<string, WireEntry | null>;
+}
+
+export const NOTHING_OWNED: PreviousOwnership = { names: new Map(), adopted: new Map() };
+
 export interface RegistryWritePlan {
   /** The full list to PUT. */
   entries: WireEntry[];
   /** Declared entries in the order written, by name, as the API will hold them. */
   declared: Map<string, WireEntry>;
-  /** Console entries no program declared that the list keeps, as read. */
+  /** Console entries the list keeps that this stack does not own after the write (restored ones as restored). */
   unmanaged: WireEntry[];
   added: string[];
   adopted: string[];
   /** Console entries the write drops, described for messages. */
   removed: string[];
+  /** Identities of this stack's entries the write removes (not restored): none of them may be back after it. */
+  released: Set<string>;
+  /** Identity → the console entry before adoption, for every declared entry this stack adopted (now or before). */
+  adoptionRecords: Map<string, WireEntry>;
+  /**
+   * What the write does to the console beyond what the program's own change
+   * says, per entry name (or `console: <entry>` for an entry no program
+   * declared): adoptions, renames, replacements, restores, repairs of console
+   * drift, changed fields, and authoritative removals. Plain additions and
+   * removals of this stack's own entries are left out: the preview shows them.
+   */
+  effects: Record<string, string>;
   /** False when the console already holds exactly this list: no write needed. */
   changesConsole: boolean;
 }
@@ -44,25 +72,34 @@ export class RegistryCapError extends Error {
  * The list to write so that the console holds the declared entries, keeping
  * every entry this stack does not manage in place with all its fields.
  * An entry is this stack's when it is the first console entry with an
- * identity declared now or declared before (`previouslyManaged`); a later
- * entry with the same identity is someone else's and stays as read. In
- * authoritative mode every entry is this stack's.
+ * identity declared now or owned before; a later entry with the same identity
+ * is someone else's and stays as read. An owned entry the program no longer
+ * declares is removed, or, if this stack adopted it, put back as it was before
+ * (unless `releaseAdopted` is "delete"). In authoritative mode every entry is
+ * this stack's.
  */
 export function planRegistryWrite(
   remote: readonly WireEntry[],
   declared: Readonly<Record<string, RegistryEntryFields>>,
-  previouslyManaged: ReadonlySet<string>,
-  mode: SettingsMode,
+  previous: PreviousOwnership,
+  options: { mode: SettingsMode; releaseAdopted?: ReleaseAdopted },
 ): RegistryWritePlan {
+  const { mode, releaseAdopted = "restore" } = options;
   const declaredByIdentity = new Map<string, { name: string; wire: WireEntry }>();
+  const identityByName = new Map<string, string>();
   for (const [name, fields] of Object.entries(declared)) {
-    declaredByIdentity.set(identityOf(toWireEntry(fields)), { name, wire: toWireEntry(fields) });
+    const wire = toWireEntry(fields);
+    declaredByIdentity.set(identityOf(wire), { name, wire });
+    identityByName.set(name, identityOf(wire));
   }
   const entries: WireEntry[] = [];
   const written = new Map<string, WireEntry>();
   const unmanaged: WireEntry[] = [];
   const adopted: string[] = [];
   const removed: string[] = [];
+  const released = new Set<string>();
+  const adoptionRecords = new Map<string, WireEntry>();
+  const effects: Record<string, string> = {};
   const placed = new Set<string>();
   /** Identities whose first console entry has been seen: later ones are duplicates no program declared. */
   const seen = new Set<string>();
@@ -72,14 +109,46 @@ export function planRegistryWrite(
     const first = !seen.has(identity);
     seen.add(identity);
     const mine = declaredByIdentity.get(identity);
+    const ownedName = first ? previous.names.get(identity) : undefined;
     if (mine && first) {
       const merged = { ...unmodeledFields(entry), ...mine.wire };
       entries.push(merged);
       written.set(mine.name, merged);
       placed.add(identity);
-      if (!previouslyManaged.has(identity)) adopted.push(mine.name);
-    } else if (mode === "authoritative" || (first && previouslyManaged.has(identity))) {
+      const changed = changedFields(entry, merged);
+      const record = previous.adopted.get(identity);
+      if (record !== undefined) {
+        if (record !== null) adoptionRecords.set(identity, record);
+      } else if (ownedName === undefined) {
+        adopted.push(mine.name);
+        adoptionRecords.set(identity, withoutServerStatus(entry));
+        effects[mine.name] =
+          `adopt: takes over the console's entry ${describeIdentity(entry)}${typeof entry.id === "string" ? ` (id ${entry.id})` : ""}` +
+          `${changed.length > 0 ? ` and changes ${changed.join(", ")}` : ", unchanged"}; put back as it was when released`;
+        continue;
+      }
+      const renamed = ownedName !== undefined && ownedName !== mine.name ? `rename from "${ownedName}": the console entry stays` : undefined;
+      const change = changed.length > 0 ? `change ${changed.join(", ")}` : undefined;
+      const note = [renamed, change].filter((part) => part !== undefined).join("; ");
+      if (note !== "") effects[mine.name] = note;
+    } else if (ownedName !== undefined && mode === "managed" && previous.adopted.has(identity) && releaseAdopted === "restore") {
+      const record = previous.adopted.get(identity) ?? withoutServerStatus(entry);
+      entries.push(record);
+      unmanaged.push(record);
+      effects[effectKeyFor(ownedName, identityByName, identity, entry)] = `restore: ${describeIdentity(entry)} goes back to the fields it had before this stack adopted it`;
+    } else if (mode === "authoritative" || ownedName !== undefined) {
       removed.push(describeIdentity(entry));
+      if (ownedName !== undefined && !declaredByIdentity.has(identity)) released.add(identity);
+      if (ownedName !== undefined) {
+        const replaced = identityByName.get(ownedName);
+        if (replaced !== undefined && replaced !== identity) {
+          effects[ownedName] = `replace: the console entry ${describeIdentity(entry)} is removed and a new one is added at the end of the list (an identity field changed)`;
+        } else if (previous.adopted.has(identity)) {
+          effects[ownedName] = `remove: deletes ${describeIdentity(entry)}, which this stack adopted (releaseAdopted: "delete")`;
+        }
+      } else {
+        effects[uniqueKey(effects, `console: ${describeIdentity(entry)}`)] = "remove: authoritative mode removes every entry no program declares";
+      }
     } else {
       entries.push(withoutServerStatus(entry));
       unmanaged.push(entry);
@@ -91,33 +160,34 @@ export function planRegistryWrite(
     entries.push(wire);
     written.set(name, wire);
     added.push(name);
+    if (previous.names.has(identity) && previous.names.get(identity) === name) {
+      effects[name] = "add back: the entry is missing from the console";
+    }
   }
   // Keep the declaration order for the map of what was written.
   const declaredInOrder = new Map(Object.keys(declared).map((name) => [name, written.get(name) as WireEntry]));
   if (entries.length > MAX_REGISTRY_ENTRIES) throw new RegistryCapError(declaredInOrder.size, unmanaged.length);
   const changesConsole = !isDeepStrictEqual(entries, remote.map(withoutServerStatus));
-  return { entries, declared: declaredInOrder, unmanaged, added, adopted, removed, changesConsole };
+  return { entries, declared: declaredInOrder, unmanaged, added, adopted, removed, released, adoptionRecords, effects, changesConsole };
 }
 
-/**
- * The console list without this stack's entries, every other entry kept as
- * read. This stack's entry for a managed identity is the first one with it;
- * later entries with the same identity are someone else's and stay
- * (`unmanaged`, as read, for verifying the write).
- */
-export function planRegistryRemoval(
-  remote: readonly WireEntry[],
-  managed: ReadonlySet<string>,
-): { entries: WireEntry[]; removed: number; unmanaged: WireEntry[] } {
-  const seen = new Set<string>();
-  const unmanaged: WireEntry[] = [];
-  for (const entry of remote) {
-    const identity = identityOf(entry);
-    const first = !seen.has(identity);
-    seen.add(identity);
-    if (!(first && managed.has(identity))) unmanaged.push(entry);
-  }
-  return { entries: unmanaged.map(withoutServerStatus), removed: remote.length - unmanaged.length, unmanaged };
+/** The name an effect on a released entry is shown under: its old name, unless a declared entry now has that name. */
+function effectKeyFor(ownedName: string, identityByName: ReadonlyMap<string, string>, identity: string, entry: WireEntry): string {
+  const now = identityByName.get(ownedName);
+  return now === undefined || now === identity ? ownedName : `${ownedName} (was ${describeIdentity(entry)})`;
+}
+
+function uniqueKey(taken: Readonly<Record<string, string>>, key: string): string {
+  if (!(key in taken)) return key;
+  let n = 2;
+  while (`${key} #${n}` in taken) n += 1;
+  return `${key} #${n}`;
+}
+
+/** The modeled fields whose value a write changes, in the API's names, sorted. */
+function changedFields(before: WireEntry, after: WireEntry): string[] {
+  const fields = new Set([...Object.keys(before), ...Object.keys(after)].filter((field) => MODELED_WIRE_FIELDS.has(field)));
+  return [...fields].filter((field) => !isDeepStrictEqual(present(before[field]), present(after[field]))).sort();
 }
 
 /** Fields a console entry carries that this package does not model (kept when adopting or updating it), plus its id. */
@@ -130,66 +200,53 @@ function unmodeledFields(entry: WireEntry): WireEntry {
   return kept;
 }
 
+export interface WriteDiscrepancies {
+  /** This stack's entries missing or changed, or released ones still there: another writer's PUT undid ours. */
+  ours: string[];
+  /** Entries of others lost or changed since our write: their writers' doing, or a console that dropped them. */
+  others: string[];
+}
+
 /**
- * What differs between what was written and what the console now holds: a
- * declared entry missing or changed, or an unmanaged entry lost or changed.
- * Anything here means another writer raced this one.
+ * What differs between what a plan wrote and what the console now holds: a
+ * declared entry missing or changed, an entry this stack released still
+ * there, or an entry of others lost or changed.
  */
 export function findWriteDiscrepancies(
-  declared: ReadonlyMap<string, WireEntry>,
-  unmanaged: readonly WireEntry[],
+  plan: Pick<RegistryWritePlan, "declared" | "unmanaged" | "released">,
   readBack: readonly WireEntry[],
-): string[] {
+): WriteDiscrepancies {
   const byIdentity = new Map<string, WireEntry[]>();
   for (const entry of readBack) {
     const identity = identityOf(entry);
     byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), entry]);
   }
-  const problems: string[] = [];
+  const ours: string[] = [];
+  const others: string[] = [];
   // A declared entry is the first with its identity (later ones are unmanaged duplicates), so it takes that one.
-  for (const [name, wire] of declared) {
+  for (const [name, wire] of plan.declared) {
     const candidates = byIdentity.get(identityOf(wire));
     const found = candidates?.shift();
     if (!found) {
-      problems.push(`declared entry "${name}" (${describeIdentity(wire)}) is missing`);
+      ours.push(`declared entry "${name}" (${describeIdentity(wire)}) is missing`);
       continue;
     }
     const changed = Object.keys(wire).filter((field) => field !== "id" && !isDeepStrictEqual(present(found[field]), present(wire[field])));
-    if (changed.length > 0) problems.push(`declared entry "${name}" has different ${changed.join(", ")}`);
+    if (changed.length > 0) ours.push(`declared entry "${name}" has different ${changed.join(", ")}`);
   }
   // Each unmanaged entry must match one of the remaining entries with its identity, each matched once.
-  for (const entry of unmanaged) {
+  for (const entry of plan.unmanaged) {
     const candidates = byIdentity.get(identityOf(entry)) ?? [];
     const expected = configurationOf(entry);
     const index = candidates.findIndex((c) => isDeepStrictEqual(configurationOf(c), expected));
     if (index >= 0) candidates.splice(index, 1);
-    else problems.push(`unmanaged entry ${describeIdentity(entry)} ${candidates.length === 0 ? "is missing" : "was changed"}`);
+    else others.push(`unmanaged entry ${describeIdentity(entry)} ${candidates.length === 0 ? "is missing" : "was changed"}`);
   }
-  return problems;
-}
-
-/**
- * What differs between a removal's write and what the console now holds: an
- * entry the removal kept (`unmanaged`, from planRegistryRemoval) lost or
- * changed, or an entry of this stack's still there (more entries with a
- * managed identity than the removal kept).
- */
-export function findRemovalDiscrepancies(
-  unmanaged: readonly WireEntry[],
-  managed: ReadonlySet<string>,
-  readBack: readonly WireEntry[],
-): string[] {
-  const kept = new Map<string, number>();
-  for (const entry of unmanaged) kept.set(identityOf(entry), (kept.get(identityOf(entry)) ?? 0) + 1);
-  const stillThere: string[] = [];
-  const counted = new Map<string, number>();
-  for (const entry of readBack) {
-    const identity = identityOf(entry);
-    if (!managed.has(identity)) continue;
-    counted.set(identity, (counted.get(identity) ?? 0) + 1);
-    if ((counted.get(identity) as number) > (kept.get(identity) ?? 0)) stillThere.push(`entry ${describeIdentity(entry)} is still there`);
+  // What is left of a released identity is an entry of ours the write removed, back again.
+  for (const identity of plan.released) {
+    for (const entry of byIdentity.get(identity) ?? []) ours.push(`entry ${describeIdentity(entry)}, which this stack removed, is still there`);
   }
-  return [...stillThere, ...findWriteDiscrepancies(new Map(), unmanaged, readBack)];
+  return { ours, others };
 }
 
 /**

@@ -1,16 +1,39 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
-import { containsUnknown, forEngine, type CheckFailure } from "../validation/checkFailure";
+import { ApiError } from "../http/apiError";
+import { containsUnknown, forEngine, isUnknown, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { withConsoleLock } from "./consoleLock";
-import { decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
-import { ACCEPT_LIST_AS_READ_VARIABLE, ConnectionError, consoleArgsSchema, normalizeConsoleUrl, resolveConnection, resolveConsoleUrl } from "./connection";
+import { canonicalJson, decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
+import {
+  ACCEPT_LIST_AS_READ_VARIABLE,
+  ConnectionError,
+  consoleArgsSchema,
+  describeTarget,
+  normalizeConsoleUrl,
+  resolveConnection,
+  resolveConsoleTarget,
+  SETTLE_MS_VARIABLE,
+  type ConsoleTarget,
+} from "./connection";
 import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields, type WireEntry } from "./registryEntry";
-import { findRemovalDiscrepancies, findWriteDiscrepancies, planRegistryRemoval, planRegistryWrite, shrunkenListProblem } from "./registryPlan";
+import {
+  findWriteDiscrepancies,
+  planRegistryWrite,
+  RegistryCapError,
+  shrunkenListProblem,
+  type PreviousOwnership,
+  type RegistryWritePlan,
+} from "./registryPlan";
 import {
   checkRegistrySettingsInputs,
   UNDECLARED_ENTRY_PREFIX,
+  type DeclaredSettings,
   type RegistrySettingsInputs,
 } from "./registrySettingsInputs";
+
+/** Re-exported for the provider's `configure`, which loads this module only. */
+export { stackConfigFrom } from "./connection";
 
 /** What the state holds for a RegistrySettings: its checked inputs plus what the console reported. */
 export interface RegistrySettingsOutputs extends RegistrySettingsInputs {
@@ -19,6 +42,12 @@ export interface RegistrySettingsOutputs extends RegistrySettingsInputs {
   managedCount: number;
   /** Entries in the console that no program declared, left as they are. */
   unmanagedCount: number;
+  /**
+   * Identity → canonical JSON of the console entry as it was before this stack
+   * adopted it, every field kept: what a release puts back. A secret output,
+   * since a console entry may carry anything.
+   */
+  adoptionRecords: Record<string, string>;
 }
 
 export interface ProviderContext {
@@ -43,19 +72,130 @@ export class ConcurrentWriteError extends Error {
   }
 }
 
-export function check(
+export async function check(
   olds: Partial<RegistrySettingsInputs>,
   news: Record<string, unknown>,
   context: ProviderContext,
-): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  // Entries a refresh only saw (`undeclared:`) were never judged: they get no fast path.
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  // Entries a refresh only saw (`undeclared:`, written by earlier versions) were never judged: they get no fast path.
   const accepted = Object.fromEntries(
     Object.entries(olds.specifications !== null && typeof olds.specifications === "object" ? olds.specifications : {}).filter(
       ([name]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX),
     ),
   );
-  const { inputs, failures } = checkRegistrySettingsInputs(news, accepted);
-  return { inputs: { ...inputs }, failures: forEngine([...failures, ...connectionFailures(news.console, context)]) };
+  const { inputs: declared, failures } = checkRegistrySettingsInputs(news, accepted);
+  failures.push(...connectionFailures(news.console, context));
+  const knownConsole = !containsUnknown(declared.console);
+  const target = knownConsole ? resolveConsoleTarget(declared.console, context.stackConfig, context.environment) : undefined;
+  const move = knownConsole ? consoleMove(olds, declared, context) : undefined;
+  if (move) failures.push({ property: "", reason: move });
+  const unread = {
+    ...declared,
+    ...(target ? targetFields(target) : {}),
+    adopted: carriedAdoptions(olds, declared),
+    consoleChanges: olds.consoleChanges ?? {},
+  };
+  if (failures.length > 0 || containsUnknown(declared)) return { inputs: unread, failures: forEngine(failures) };
+  try {
+    const { client } = connect(declared, context);
+    const remote = await client.getRegistryEntries();
+    const plan = planRegistryWrite(remote, decodeSpecifications(declared.specifications), ownershipFromInputs(olds), declared);
+    const newlyAdopted = plan.adopted.map((name) => [name, describeIdentity(plan.declared.get(name) ?? {})]);
+    const unchanged = isDeepStrictEqual(declaredPart(olds), declaredPart(declared));
+    return {
+      inputs: {
+        ...unread,
+        adopted: { ...unread.adopted, ...Object.fromEntries(newlyAdopted) },
+        consoleChanges: stampConsoleChanges(unread.consoleChanges, plan.effects, unchanged),
+      },
+      failures: [],
+    };
+  } catch (error) {
+    // A preview that cannot read the console cannot say what the apply would do to it: it stops here.
+    if (error instanceof RegistryCapError || error instanceof ApiError || error instanceof ConnectionError) {
+      return { inputs: unread, failures: [{ property: "", reason: error.message }] };
+    }
+    throw error;
+  }
+}
+
+/** What the program declares, without what check adds from the console. */
+function declaredPart(inputs: Partial<RegistrySettingsInputs>): unknown {
+  const { adopted: _adopted, consoleChanges: _changes, consoleUrl: _url, consoleProject: _project, ...declared } = inputs;
+  return declared;
+}
+
+/**
+ * The coming apply's effects stamped with its number and laid over the rows
+ * of earlier applies, which stay as they were so the engine's diff shows only
+ * the new ones. With nothing to do and nothing declared differently, the map
+ * is emptied: the apply that records that is a no-op, and shows nothing.
+ */
+export function stampConsoleChanges(
+  previous: Readonly<Record<string, string>>,
+  effects: Readonly<Record<string, string>>,
+  declaredUnchanged: boolean,
+): Record<string, string> {
+  if (Object.keys(effects).length === 0) return declaredUnchanged ? {} : { ...previous };
+  const last = Math.max(0, ...Object.values(previous).map((row) => Number(/\(#(\d+)\)$/.exec(row)?.[1] ?? 0)));
+  const stamped = Object.fromEntries(Object.entries(effects).map(([key, effect]) => [key, `${effect} (#${last + 1})`]));
+  return { ...previous, ...stamped };
+}
+
+/** Adoptions recorded before that still hold: the entry is declared with the same identity (under any name). */
+function carriedAdoptions(olds: Partial<RegistrySettingsInputs>, inputs: DeclaredSettings): Record<string, string> {
+  if (isUnknown(inputs.specifications) || olds.adopted === undefined || olds.specifications === undefined) return {};
+  const adoptedIdentities = new Map<string, string>();
+  for (const [name, description] of Object.entries(olds.adopted)) {
+    const text = olds.specifications[name];
+    if (typeof text === "string") adoptedIdentities.set(identityOf(toWireEntry(decodeEntryFields(text))), description);
+  }
+  const carried: Record<string, string> = {};
+  for (const [name, text] of Object.entries(inputs.specifications)) {
+    if (isUnknown(text)) continue;
+    const description = adoptedIdentities.get(identityOf(toWireEntry(decodeEntryFields(text))));
+    if (description !== undefined) carried[name] = description;
+  }
+  return carried;
+}
+
+/**
+ * Why these inputs may not be applied to the entries the state says live in
+ * another console or project. No automatic move: two URLs may name one
+ * console (an alias, an IP), and a delete on one plus a write on the other
+ * would then lose entries or their console ids.
+ */
+function consoleMove(
+  olds: Partial<Pick<RegistrySettingsInputs, "consoleUrl" | "consoleProject">>,
+  news: Pick<RegistrySettingsInputs, "console">,
+  context: ProviderContext,
+): string | undefined {
+  const now = resolveConsoleTarget(news.console, context.stackConfig, context.environment);
+  if (olds.consoleUrl === undefined || now === undefined) return undefined;
+  const before = stateTarget(olds);
+  if (now.url !== before.url) {
+    return (
+      `This RegistrySettings manages entries in the console ${before.url}, but ${news.console?.url ? "console.url" : "prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL)"} ` +
+      `now names ${now.url}. A RegistrySettings stays on its console. If both URLs name the same console, keep the old one. ` +
+      "To move the entries to another console, run `pulumi destroy --target <this resource's URN>` with the old URL (it removes " +
+      "only this stack's entries there), then `pulumi up` with the new one."
+    );
+  }
+  if (now.project !== before.project) {
+    const name = (project: string | undefined) => (project === undefined ? "the console's own project" : `project "${project}"`);
+    return (
+      `This RegistrySettings manages entries in ${name(before.project)} of ${before.url}, but ${news.console?.url ? "console.project" : "prismaCloudCompute:project (or PRISMA_CLOUD_COMPUTE_PROJECT)"} ` +
+      `now names ${name(now.project)}. A RegistrySettings stays on its project, as on its console. To move the entries, run ` +
+      "`pulumi destroy --target <this resource's URN>` with the old project, then `pulumi up` with the new one."
+    );
+  }
+  return undefined;
+}
+
+/** The console and project the state's entries live in (no project recorded: the console's own). */
+function stateTarget(olds: Partial<Pick<RegistrySettingsInputs, "consoleUrl" | "consoleProject">>): ConsoleTarget {
+  const url = normalizeConsoleUrl(olds.consoleUrl ?? "");
+  return olds.consoleProject === undefined ? { url } : { url, project: olds.consoleProject };
 }
 
 /**
@@ -80,23 +220,17 @@ export function diff(
   news: RegistrySettingsInputs,
   context: ProviderContext,
 ): { changes: false | undefined; replaces: string[] } {
-  const newUrl = resolveConsoleUrl(news.console, context.stackConfig, context.environment);
-  const oldUrl = olds.consoleUrl === undefined ? undefined : normalizeConsoleUrl(olds.consoleUrl);
-  if (newUrl !== undefined && oldUrl !== undefined && newUrl !== oldUrl) {
-    // No automatic move: two URLs may name one console (an alias, an IP), and a delete on one
-    // plus a write on the other would then lose entries or their console ids.
-    throw new ConnectionError(
-      `This RegistrySettings manages entries in the console ${oldUrl}, but ${news.console?.url ? "console.url" : "prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL)"} ` +
-        `now names ${newUrl}. A RegistrySettings stays on its console. If both URLs name the same console, keep the old one. ` +
-        "To move the entries to another console, run `pulumi destroy --target <this resource's URN>` with the old URL (it removes " +
-        "only this stack's entries there), then `pulumi up` with the new one.",
-    );
-  }
+  const move = consoleMove(olds, news, context);
+  if (move) throw new ConnectionError(move);
   const changes =
     olds.mode !== news.mode ||
     olds.scanLater !== news.scanLater ||
+    (olds.releaseAdopted ?? "restore") !== news.releaseAdopted ||
     !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
-    !isDeepStrictEqual(olds.specifications, news.specifications);
+    !isDeepStrictEqual(olds.specifications, news.specifications) ||
+    !isDeepStrictEqual(olds.adopted ?? {}, news.adopted ?? {}) ||
+    // New rows are what check found the console needs (drift, adoption...); an emptied map is a no-op's bookkeeping.
+    (Object.keys(news.consoleChanges ?? {}).length > 0 && !isDeepStrictEqual(olds.consoleChanges ?? {}, news.consoleChanges));
   // "Changes, not known which" on purpose: the engine then diffs the old and new inputs itself and
   // keeps that detailed diff, so `pulumi preview --diff` prints only the entries and fields that
   // change. With a plain "changes" it prints every entry of the list (the SDK's dynamic-provider
@@ -105,106 +239,162 @@ export function diff(
 }
 
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
-  const { client, consoleUrl } = connect(inputs, context);
-  const outs = await withConsoleLock(consoleUrl, () => write(client, consoleUrl, inputs, new Set(), idFor(consoleUrl), context));
-  return { id: idFor(consoleUrl), outs };
+  const { client, target } = connect(inputs, context);
+  const id = idFor(target);
+  const outs = await withConsoleLock(describeTarget(target), () => write(client, target, inputs, NO_STATE, id, context));
+  return { id, outs };
 }
 
 export async function update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs, context: ProviderContext) {
-  const { client, consoleUrl } = connect(news, context, olds.consoleUrl);
-  return { outs: await withConsoleLock(consoleUrl, () => write(client, consoleUrl, news, managedIdentities(olds), id, context, olds.unmanagedCount)) };
+  const { client, target } = connect(news, context, olds);
+  return { outs: await withConsoleLock(describeTarget(target), () => write(client, target, news, olds, id, context)) };
 }
 
 export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
-  const { client, consoleUrl } = connect(olds, context, olds.consoleUrl);
+  const { client, target } = connect(olds, context, olds);
   const remote = await client.getRegistryEntries();
   // The first entry of an identity is the one this resource manages; later duplicates are someone else's.
   const remoteByIdentity = new Map<string, WireEntry>();
   for (const entry of remote) if (!remoteByIdentity.has(identityOf(entry))) remoteByIdentity.set(identityOf(entry), entry);
   const specifications: Record<string, string> = {};
-  const claimed = new Set<string>();
   for (const [name, fields] of Object.entries(decodeSpecifications(olds.specifications))) {
     if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) continue;
-    const identity = identityOf(toWireEntry(fields));
-    const found = remoteByIdentity.get(identity);
-    if (!found) continue;
-    claimed.add(identity);
-    specifications[name] = encodeEntry(name, refreshedFields(fields, fromWireEntry(found)));
+    const found = remoteByIdentity.get(identityOf(toWireEntry(fields)));
+    if (found) specifications[name] = encodeEntry(name, refreshedFields(fields, fromWireEntry(found)));
   }
   const managedCount = Object.keys(specifications).length;
-  if (olds.mode === "authoritative") {
-    // Shown as extra entries, so the next preview lists what authoritative mode will remove.
-    for (const entry of remote) {
-      if (claimed.has(identityOf(entry))) continue;
-      const name = `${UNDECLARED_ENTRY_PREFIX}${describeIdentity(entry)}`;
-      specifications[name] = encodeEntry(name, fromWireEntry(entry));
-    }
-  }
-  const inputs: RegistrySettingsInputs = { specifications, mode: olds.mode, scanLater: olds.scanLater };
+  const inputs: RegistrySettingsInputs = {
+    specifications,
+    mode: olds.mode,
+    scanLater: olds.scanLater,
+    releaseAdopted: olds.releaseAdopted ?? "restore",
+    adopted: Object.fromEntries(Object.entries(olds.adopted ?? {}).filter(([name]) => name in specifications)),
+    consoleChanges: olds.consoleChanges ?? {},
+    ...targetFields(target),
+  };
   if (olds.console) inputs.console = olds.console;
-  const props: RegistrySettingsOutputs = { ...inputs, consoleUrl, managedCount, unmanagedCount: remote.length - managedCount };
+  const props: RegistrySettingsOutputs = {
+    ...inputs,
+    consoleUrl: target.url,
+    managedCount,
+    unmanagedCount: remote.length - managedCount,
+    adoptionRecords: olds.adoptionRecords ?? {},
+  };
   return { id, props, inputs };
 }
 
+/**
+ * Destroy: this stack's entries leave the console (adopted ones go back to
+ * what they were, unless `releaseAdopted` is "delete"); when it owned every
+ * entry, the list left is empty, and that is what is written and verified.
+ */
 export async function remove(olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
-  const { client, consoleUrl } = connect(olds, context, olds.consoleUrl);
-  await withConsoleLock(consoleUrl, () => removeDeclared(client, olds, context));
+  const { client, target } = connect(olds, context, olds);
+  const nothingDeclared: RegistrySettingsInputs = { ...olds, specifications: {}, mode: "managed", adopted: {}, consoleChanges: {} };
+  await withConsoleLock(describeTarget(target), () => write(client, target, nothingDeclared, olds, idFor(target), context));
 }
 
-async function removeDeclared(client: ComputeClient, olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
-  const managed = managedIdentities(olds);
-  const remote = await client.getRegistryEntries();
-  const { entries, removed, unmanaged } = planRegistryRemoval(remote, managed);
-  if (removed === 0) return;
-  refuseShrunkenList(olds.unmanagedCount, unmanaged.length, context);
-  // When this stack owned every entry, the list left is empty, and that is what is written (then verified).
-  await client.putRegistryEntries(entries, olds.scanLater);
-  const readBack = await client.getRegistryEntries();
-  const problems = findRemovalDiscrepancies(unmanaged, managed, readBack);
-  if (problems.length > 0) throw new ConcurrentWriteError(problems);
-}
+/** Another writer undoing ours is repaired by writing again from the list as it is now, this many times at most. */
+const MAX_WRITE_ATTEMPTS = 4;
+/** The least wait before the settle re-read. */
+const MIN_SETTLE_MS = 500;
 
+type PreviousState = Pick<RegistrySettingsOutputs, "specifications" | "unmanagedCount" | "adoptionRecords">;
+const NO_STATE: PreviousState = { specifications: {}, unmanagedCount: 0, adoptionRecords: {} };
+
+/**
+ * Read, plan, write, verify; then settle and read again, because a writer that
+ * read the list before our write may still write its own version over ours.
+ * When our entries are missing or changed (or released ones back), it plans
+ * again from the list as it is now, keeping everyone else's entries, and
+ * writes again, a bounded number of times.
+ */
 async function write(
   client: ComputeClient,
-  consoleUrl: string,
+  target: ConsoleTarget,
   inputs: RegistrySettingsInputs,
-  previouslyManaged: ReadonlySet<string>,
+  previousState: Partial<PreviousState>,
   id: string,
   context: ProviderContext,
-  previousUnmanaged?: number,
 ): Promise<RegistrySettingsOutputs> {
-  const remote = await client.getRegistryEntries();
-  const plan = planRegistryWrite(remote, decodeSpecifications(inputs.specifications), previouslyManaged, inputs.mode);
-  if (plan.changesConsole) refuseShrunkenList(previousUnmanaged, plan.unmanaged.length, context);
-  const outs: RegistrySettingsOutputs = {
-    ...inputs,
-    consoleUrl,
-    managedCount: plan.declared.size,
-    unmanagedCount: plan.unmanaged.length,
-  };
-  if (!plan.changesConsole) return outs;
-  await client.putRegistryEntries(plan.entries, inputs.scanLater);
-  const readBack = await client.getRegistryEntries();
-  const problems = findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack);
-  if (problems.length > 0) throw new ConcurrentWriteError(problems, id, { ...outs });
-  return outs;
+  const declared = decodeSpecifications(inputs.specifications);
+  let previous = ownershipFromState(previousState);
+  const readAt = Date.now();
+  let remote = await client.getRegistryEntries();
+  for (let attempt = 1; ; attempt += 1) {
+    const plan = planRegistryWrite(remote, declared, previous, inputs);
+    if (attempt === 1 && plan.changesConsole) refuseShrunkenList(previousState.unmanagedCount, plan.unmanaged.length, context);
+    const outs = outputsOf(inputs, target, plan);
+    if (!plan.changesConsole) return outs;
+    await client.putRegistryEntries(plan.entries, inputs.scanLater);
+    const settleMs = settleDelayMs(Date.now() - readAt, context);
+    let readBack = await client.getRegistryEntries();
+    let problems = findWriteDiscrepancies(plan, readBack);
+    if (problems.ours.length === 0 && settleMs > 0) {
+      await sleep(settleMs);
+      readBack = await client.getRegistryEntries();
+      problems = findWriteDiscrepancies(plan, readBack);
+    }
+    // Entries of others that changed since our write are their writers' business: ours are what must hold.
+    if (problems.ours.length === 0) return outs;
+    if (attempt === MAX_WRITE_ATTEMPTS) throw new ConcurrentWriteError(problems.ours, id, { ...outs });
+    // What this write adopted stays adopted (with its record as first read) when planning again.
+    previous = {
+      names: new Map([...previous.names, ...[...plan.declared].map(([name, wire]) => [identityOf(wire), name] as const)]),
+      adopted: new Map([...previous.adopted, ...plan.adoptionRecords]),
+    };
+    remote = readBack;
+  }
 }
 
 /**
- * The client for the console these inputs name. With `expectedUrl` (the
- * console the state's entries live in), refuses another console: its entries
+ * How long to wait before the settle re-read: twice the time our own read and
+ * write took (another writer of this package needs about as long from its
+ * read to its write), at least MIN_SETTLE_MS. 0 turns the re-read off.
+ */
+function settleDelayMs(ownReadToWriteMs: number, context: ProviderContext): number {
+  const configured = context.environment[SETTLE_MS_VARIABLE];
+  if (configured !== undefined && configured !== "" && Number.isFinite(Number(configured)) && Number(configured) >= 0) return Number(configured);
+  return Math.max(MIN_SETTLE_MS, 2 * ownReadToWriteMs);
+}
+
+function outputsOf(inputs: RegistrySettingsInputs, target: ConsoleTarget, plan: RegistryWritePlan): RegistrySettingsOutputs {
+  return {
+    ...inputs,
+    ...targetFields(target),
+    consoleUrl: target.url,
+    managedCount: plan.declared.size,
+    unmanagedCount: plan.unmanaged.length,
+    adoptionRecords: Object.fromEntries([...plan.adoptionRecords].map(([identity, record]) => [identity, canonicalJson(record)])),
+  };
+}
+
+/** The inputs' and outputs' record of the list a resource manages. */
+function targetFields(target: ConsoleTarget): Pick<RegistrySettingsInputs, "consoleUrl" | "consoleProject"> {
+  return target.project === undefined ? { consoleUrl: target.url } : { consoleUrl: target.url, consoleProject: target.project };
+}
+
+/**
+ * The client for the console these inputs name. With `expected` (where the
+ * state's entries live), refuses another console or project: its entries
  * would otherwise be read, changed or removed on the wrong list.
  */
-function connect(inputs: Pick<RegistrySettingsInputs, "console">, context: ProviderContext, expectedUrl?: string) {
+function connect(
+  inputs: Pick<RegistrySettingsInputs, "console">,
+  context: ProviderContext,
+  expected?: Partial<Pick<RegistrySettingsInputs, "consoleUrl" | "consoleProject">>,
+): { client: ComputeClient; target: ConsoleTarget } {
   const connection = resolveConnection(inputs.console, context.stackConfig, context.environment);
-  if (expectedUrl !== undefined && connection.url !== normalizeConsoleUrl(expectedUrl)) {
+  const target: ConsoleTarget = connection.project === undefined ? { url: connection.url } : { url: connection.url, project: connection.project };
+  if (expected?.consoleUrl !== undefined && describeTarget(target) !== describeTarget(stateTarget(expected))) {
     throw new ConnectionError(
-      `This RegistrySettings manages entries in the console ${expectedUrl}, but the console configured now is ${connection.url}. ` +
-        "Restore the previous prismaCloudCompute:url (or PRISMA_CLOUD_COMPUTE_URL) to refresh or delete it there, or give the resource a console argument.",
+      `This RegistrySettings manages entries in the console ${describeTarget(stateTarget(expected))}, but the console configured now is ${describeTarget(target)}. ` +
+        "Restore the previous prismaCloudCompute:url and prismaCloudCompute:project (or PRISMA_CLOUD_COMPUTE_URL and PRISMA_CLOUD_COMPUTE_PROJECT) " +
+        "to refresh or delete it there, or give the resource a console argument.",
     );
   }
   const options = { ...context.clientOptions, acceptMissingList: acceptsListAsRead(context) };
-  return { client: new ComputeClient(connection, options), consoleUrl: connection.url };
+  return { client: new ComputeClient(connection, options), target };
 }
 
 function acceptsListAsRead(context: ProviderContext): boolean {
@@ -221,16 +411,29 @@ function refuseShrunkenList(previousUnmanaged: number | undefined, unmanagedNow:
   }
 }
 
-function idFor(consoleUrl: string): string {
-  return `${consoleUrl}/settings/registry`;
+function idFor(target: ConsoleTarget): string {
+  return target.project === undefined ? `${target.url}/settings/registry` : `${target.url}/settings/registry?project=${encodeURIComponent(target.project)}`;
 }
 
-/** Identities this resource owns: what it declared last time (never entries a refresh only saw). */
-function managedIdentities(olds: RegistrySettingsOutputs): Set<string> {
-  return new Set(
-    Object.entries(olds.specifications)
-      .filter(([name]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX))
-      .map(([, text]) => identityOf(toWireEntry(decodeEntryFields(text)))),
+/** What the state says this resource owns: the entries it declared (never rows a refresh only saw) and its adoption records. */
+function ownershipFromState(olds: Partial<PreviousState>): PreviousOwnership {
+  const adopted = new Map<string, WireEntry>();
+  for (const [identity, record] of Object.entries(olds.adoptionRecords ?? {})) adopted.set(identity, JSON.parse(record) as WireEntry);
+  return { names: ownedNames(olds.specifications ?? {}), adopted };
+}
+
+/** The same from old inputs, as check has them: which entries were adopted, not what they were. */
+function ownershipFromInputs(olds: Partial<RegistrySettingsInputs>): PreviousOwnership {
+  const names = ownedNames(olds.specifications ?? {});
+  const adoptedNames = new Set(Object.keys(olds.adopted ?? {}));
+  return { names, adopted: new Map([...names].filter(([, name]) => adoptedNames.has(name)).map(([identity]) => [identity, null])) };
+}
+
+function ownedNames(specifications: Readonly<Record<string, string>>): Map<string, string> {
+  return new Map(
+    Object.entries(specifications)
+      .filter(([name, text]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX) && !isUnknown(text))
+      .map(([name, text]) => [identityOf(toWireEntry(decodeEntryFields(text))), name]),
   );
 }
 

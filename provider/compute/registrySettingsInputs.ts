@@ -13,6 +13,8 @@ import {
 
 export const SETTINGS_MODES = ["managed", "authoritative"] as const;
 export type SettingsMode = (typeof SETTINGS_MODES)[number];
+/** What happens to a console entry this stack adopted when it leaves the program or the stack is destroyed. */
+export const RELEASE_ADOPTED_CHOICES = ["restore", "delete"] as const;
 
 /**
  * Checked, canonical inputs. Entries are keyed by name, so that the engine's
@@ -24,12 +26,33 @@ export interface RegistrySettingsInputs {
   specifications: Record<string, string>;
   mode: SettingsMode;
   scanLater: boolean;
+  releaseAdopted: (typeof RELEASE_ADOPTED_CHOICES)[number];
   console?: ConsoleArgs;
+  /**
+   * Declared entries that were in the console before this stack took them
+   * over, by name, each described. Worked out by check from the console, kept
+   * while the entry is declared: a preview tells a release (put back as it
+   * was) from a removal by it.
+   */
+  adopted: Record<string, string>;
+  /**
+   * What applies have done or will do to the console beyond the program's own
+   * change, per entry (see RegistryWritePlan.effects), each stamped with the
+   * apply that does it: "(#3)". Check adds the coming apply's rows to the
+   * previous ones, so a preview shows only its own as changed, and empties
+   * the map once an apply has nothing to do.
+   */
+  consoleChanges: Record<string, string>;
+  /** The console the entries live in, as check resolved it: a later check refuses another one before any request. */
+  consoleUrl?: string;
+  /** The console project the entries live in; absent: the console's own. */
+  consoleProject?: string;
 }
 
 const topLevelSchema = z.object({
   mode: z.enum(SETTINGS_MODES).default("managed"),
   scanLater: z.boolean().default(false),
+  releaseAdopted: z.enum(RELEASE_ADOPTED_CHOICES).default("restore"),
   console: consoleArgsSchema.optional(),
 });
 
@@ -48,12 +71,12 @@ export function checkRegistrySettingsInputs(
   /** The entries as the last check accepted them: an entry arriving unchanged is not judged again. */
   accepted: Readonly<Record<string, unknown>> = {},
 ): {
-  inputs: RegistrySettingsInputs;
+  inputs: DeclaredSettings;
   failures: CheckFailure[];
 } {
   const failures: CheckFailure[] = [];
-  const { mode, scanLater, console } = news;
-  const top = topLevelSchema.safeParse({ mode, scanLater, console }, { reportInput: true });
+  const { mode, scanLater, releaseAdopted, console } = news;
+  const top = topLevelSchema.safeParse({ mode, scanLater, releaseAdopted, console }, { reportInput: true });
   // A value a preview cannot know yet is judged at `pulumi up`, when it is known.
   if (!top.success) failures.push(...issuesToFailures("", top.error.issues.filter((issue) => !touchesUnknown(news, issue.path))));
   const settings = top.success ? defaults(top.data) : undecided(news);
@@ -61,7 +84,7 @@ export function checkRegistrySettingsInputs(
   const specifications: Record<string, string> = {};
   const raw = news.specifications;
   if (isUnknown(raw)) {
-    return { inputs: { ...settings, specifications: raw } as unknown as RegistrySettingsInputs, failures };
+    return { inputs: { ...settings, specifications: raw } as unknown as DeclaredSettings, failures };
   }
   const names = Array.isArray(news.specificationNames) ? (news.specificationNames as unknown[]) : [];
   const declared = listDeclaredEntries(raw, names, failures);
@@ -134,15 +157,22 @@ export function checkRegistrySettingsInputs(
   return { inputs: { ...settings, specifications }, failures };
 }
 
-function defaults(top: z.infer<typeof topLevelSchema>): Omit<RegistrySettingsInputs, "specifications"> {
-  const result: Omit<RegistrySettingsInputs, "specifications"> = { mode: top.mode, scanLater: top.scanLater };
+/** The inputs as the program declared them, checked; the console's side (`adopted`, `consoleChanges`) is added by the provider's check. */
+export type DeclaredSettings = Omit<RegistrySettingsInputs, "adopted" | "consoleChanges" | "consoleUrl" | "consoleProject">;
+
+function defaults(top: z.infer<typeof topLevelSchema>): Omit<DeclaredSettings, "specifications"> {
+  const result: Omit<DeclaredSettings, "specifications"> = { mode: top.mode, scanLater: top.scanLater, releaseAdopted: top.releaseAdopted };
   if (top.console) result.console = top.console;
   return result;
 }
 
 /** The settings as given, when some are not known yet (or invalid, which the failures report). */
-function undecided(news: Record<string, unknown>): Omit<RegistrySettingsInputs, "specifications"> {
-  const result = { mode: news.mode ?? "managed", scanLater: news.scanLater ?? false } as Omit<RegistrySettingsInputs, "specifications">;
+function undecided(news: Record<string, unknown>): Omit<DeclaredSettings, "specifications"> {
+  const result = {
+    mode: news.mode ?? "managed",
+    scanLater: news.scanLater ?? false,
+    releaseAdopted: news.releaseAdopted ?? "restore",
+  } as Omit<DeclaredSettings, "specifications">;
   if (news.console !== undefined) result.console = news.console as ConsoleArgs;
   return result;
 }

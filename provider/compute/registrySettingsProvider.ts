@@ -17,8 +17,7 @@ export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider
   private stackConfig: Record<string, string | undefined> = {};
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const keys = ["url", "username", "password", "apiVersion", "caCert", "auth", "insecureSkipTlsVerify"];
-    this.stackConfig = Object.fromEntries(keys.map((k) => [`prismaCloudCompute:${k}`, request.config.get(`prismaCloudCompute:${k}`)]));
+    this.stackConfig = handlers().stackConfigFrom((key) => request.config.get(key));
   }
 
   async check(olds: Partial<RegistrySettingsInputs>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {

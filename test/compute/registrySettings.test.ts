@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../emulator";
-import { captureProgram, CheckFailedError, Engine, StepFailedError } from "../../harness";
+import { captureProgram, CheckFailedError, Engine } from "../../harness";
 import {
   changedEntryNames,
   computeConfig,
@@ -30,7 +30,8 @@ describe("RegistrySettings lifecycle in managed mode", () => {
 
     const plan = await session.engine.up(settings(declaredSpecs(3)));
     expect(plan.steps.map((s) => s.op)).toEqual(["create"]);
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    // Check reads the console once to plan; then read, write, verify.
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "GET 200", "PUT 200", "GET 200"]);
     expect(repositories()).toEqual(["ops/legacy", "ops/other", "team/repo-0", "team/repo-1", "team/repo-2"]);
     const legacy = session.emulator.compute.entries()[0];
     expect(legacy.futureField).toEqual({ keep: "ops/legacy" });
@@ -55,10 +56,12 @@ describe("RegistrySettings lifecycle in managed mode", () => {
       removed: [],
       changed: ["repo-1000"],
     });
-    expect(session.emulator.requests()).toEqual([]);
+    expect(preview.steps[0].news?.consoleChanges).toEqual({ "repo-1000": "change cap (#1)" });
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200"]);
 
+    session.emulator.clearRequests();
     await session.engine.up(settings(changed));
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "GET 200", "PUT 200", "GET 200"]);
     const entries = session.emulator.compute.entries();
     expect(entries).toHaveLength(2001);
     expect(entries.find((e) => e.repository === "team/repo-1000")?.cap).toBe(50);
@@ -75,7 +78,7 @@ describe("RegistrySettings lifecycle in managed mode", () => {
     session.emulator.clearRequests();
     const same = await session.engine.up(settings(declaredSpecs(100)));
     expect(same.steps[0].op).toBe("same");
-    expect(session.emulator.requests()).toEqual([]);
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200"]);
   });
 
   it("removes an entry the program stops declaring, and destroy removes only declared entries", async () => {
@@ -224,19 +227,82 @@ describe("RegistrySettings moving to another console", () => {
   });
 });
 
+describe("RegistrySettings in a console project", () => {
+  it("manages one project's list, naming the project on every request, and leaves the console's own list alone", async () => {
+    const consoleWithProjects = await startEmulator({ compute: { projects: { "Team A": [consoleOnlyEntry("ops/team-a-legacy")] } } });
+    try {
+      consoleWithProjects.compute.setEntries([consoleOnlyEntry("ops/central")]);
+      const config = computeConfig(consoleWithProjects, { "prismaCloudCompute:project": "Team A" });
+      session.engine = await startComputeEngine(consoleWithProjects, { config });
+      await session.engine.up(settings(declaredSpecs(2)));
+      expect(consoleWithProjects.compute.entries("Team A").map((e) => e.repository)).toEqual(["ops/team-a-legacy", "team/repo-0", "team/repo-1"]);
+      expect(consoleWithProjects.compute.entries().map((e) => e.repository)).toEqual(["ops/central"]);
+      const projects = consoleWithProjects.requests().map((r) => `${r.method} ${r.path.replace(/^\/api\/v1/, "")} ${r.query.project}`);
+      expect(new Set(projects)).toEqual(new Set(["POST /authenticate Team A", "GET /settings/registry Team A", "PUT /settings/registry Team A"]));
+      expect(session.engine.find("compute")?.id).toBe(`${consoleWithProjects.computeUrl}/settings/registry?project=Team%20A`);
+
+      // A resource stays on its project, as on its console: the preview stops before any request.
+      await session.engine.stop();
+      consoleWithProjects.clearRequests();
+      const state = session.engine;
+      session.engine = await startComputeEngine(consoleWithProjects, { config: { ...config, "prismaCloudCompute:project": "Team B" } });
+      session.engine.resources = state.resources;
+      const error = await session.engine.up(settings(declaredSpecs(2))).catch((e: Error) => e);
+      expect(String(error)).toMatch(/manages entries in project "Team A" of .* but prismaCloudCompute:project \(or PRISMA_CLOUD_COMPUTE_PROJECT\) now names project "Team B"/);
+      expect(consoleWithProjects.requests()).toEqual([]);
+      await session.engine.stop();
+
+      session.engine = await startComputeEngine(consoleWithProjects, { config });
+      session.engine.resources = state.resources;
+      await session.engine.destroy();
+      expect(consoleWithProjects.compute.entries("Team A").map((e) => e.repository)).toEqual(["ops/team-a-legacy"]);
+      expect(consoleWithProjects.compute.entries().map((e) => e.repository)).toEqual(["ops/central"]);
+    } finally {
+      await consoleWithProjects.close();
+    }
+  });
+
+  it("keeps two resources on two projects of one console apart, and reports a project the console does not have", async () => {
+    const consoleWithProjects = await startEmulator({ compute: { projects: { "Team A": [] } } });
+    try {
+      const password = pulumi.secret(consoleWithProjects.credentials.compute.password);
+      const target = (project?: string) => ({ url: consoleWithProjects.computeUrl, username: "admin", password, project });
+      session.engine = await Engine.start();
+      await session.engine.up(() => {
+        new RegistrySettings("central", { specifications: declaredSpecs(1), console: target() });
+        new RegistrySettings("team-a", { specifications: declaredSpecs(2), console: target("Team A") });
+      });
+      expect(consoleWithProjects.compute.entries().map((e) => e.repository)).toEqual(["team/repo-0"]);
+      expect(consoleWithProjects.compute.entries("Team A").map((e) => e.repository)).toEqual(["team/repo-0", "team/repo-1"]);
+
+      const error = await session.engine
+        .up(() => void new RegistrySettings("nowhere", { specifications: declaredSpecs(1), console: target("No Such Team") }))
+        .catch((e: Error) => e);
+      expect(String(error)).toMatch(/HTTP 400: project "No Such Team" does not exist/);
+    } finally {
+      await consoleWithProjects.close();
+    }
+  });
+});
+
 describe("RegistrySettings in authoritative mode", () => {
-  it("makes the list exactly the declared entries, and a refresh shows entries added since", async () => {
+  it("previews every console entry it will remove, on creation and for entries added since, then makes the list exactly the declared ones", async () => {
     session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
     session.engine = await startComputeEngine(session.emulator);
-    await session.engine.up(settings(declaredSpecs(2), { mode: "authoritative" }));
+    const authoritative = settings(declaredSpecs(2), { mode: "authoritative" });
+    const creation = await session.engine.preview(authoritative);
+    expect(creation.steps[0].news?.consoleChanges).toEqual({
+      "console: 2 registry.example.com/ops/legacy:stable (linux)": "remove: authoritative mode removes every entry no program declares (#1)",
+    });
+    await session.engine.up(authoritative);
     expect(repositories()).toEqual(["team/repo-0", "team/repo-1"]);
 
     session.emulator.compute.setEntries([...session.emulator.compute.entries(), consoleOnlyEntry("ops/sneaked-in")]);
-    await session.engine.refresh();
-    const preview = await session.engine.preview(settings(declaredSpecs(2), { mode: "authoritative" }));
-    const { removed } = changedEntryNames(preview.steps[0].olds?.specifications, preview.steps[0].news?.specifications);
-    expect(removed).toEqual([expect.stringContaining("ops/sneaked-in")]);
-    await session.engine.up(settings(declaredSpecs(2), { mode: "authoritative" }));
+    const preview = await session.engine.preview(authoritative);
+    expect(preview.steps[0].op).toBe("update");
+    const { added, changed } = changedEntryNames(preview.steps[0].olds?.consoleChanges, preview.steps[0].news?.consoleChanges);
+    expect([...added, ...changed]).toEqual(["console: 2 registry.example.com/ops/sneaked-in:stable (linux)"]);
+    await session.engine.up(authoritative);
     expect(repositories()).toEqual(["team/repo-0", "team/repo-1"]);
   });
 });
@@ -323,7 +389,7 @@ describe("RegistrySettings client behaviour", () => {
     const started = Date.now();
     await session.engine.up(settings(declaredSpecs(2)));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 429", "GET 200", "PUT 503", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 429", "GET 200", "GET 200", "PUT 503", "PUT 200", "GET 200"]);
     expect(session.emulator.compute.entries()).toHaveLength(2);
   });
 
@@ -333,7 +399,7 @@ describe("RegistrySettings client behaviour", () => {
     session.emulator.faults.failNext(1, 500, { api: "compute", method: "GET", pathIncludes: "/settings/registry" });
     session.emulator.faults.failNext(1, 500, { api: "compute", method: "PUT" });
     await session.engine.up(settings(declaredSpecs(2)));
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 500", "GET 200", "PUT 500", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 500", "GET 200", "GET 200", "PUT 500", "PUT 200", "GET 200"]);
     expect(repositories()).toEqual(["ops/legacy", "team/repo-0", "team/repo-1"]);
     expect(session.emulator.compute.entries()[0].futureField).toEqual({ keep: "ops/legacy" });
   });
@@ -367,8 +433,8 @@ describe("RegistrySettings client behaviour", () => {
     session.engine = await startComputeEngine(session.emulator);
     await session.engine.up(settings(declaredSpecs(2)));
     const before = session.emulator.compute.entries();
-    // The console answers a partial list: our two entries and 2 of the 30 others.
-    session.emulator.faults.answerNext(1, { specifications: [...before.slice(0, 2), ...before.slice(30)] }, { api: "compute", method: "GET", pathIncludes: "/settings/registry" });
+    // The console answers a partial list, to the preview's read and the apply's: our two entries and 2 of the 30 others.
+    session.emulator.faults.answerNext(2, { specifications: [...before.slice(0, 2), ...before.slice(30)] }, { api: "compute", method: "GET", pathIncludes: "/settings/registry" });
     session.emulator.clearRequests();
     const error = await session.engine.up(settings(declaredSpecs(2, { "repo-0": { cap: 9 } }))).catch((e: Error) => e);
     expect(String(error)).toMatch(/holds 2 entries this stack does not manage, where the last apply or refresh saw 30[\s\S]*pulumi refresh[\s\S]*ACCEPT_LIST_AS_READ=true/);
@@ -380,7 +446,8 @@ describe("RegistrySettings client behaviour", () => {
     session.engine = await startComputeEngine(session.emulator);
     session.emulator.faults.failNext(50, 500, { api: "compute", pathIncludes: "/settings/registry" });
     const error = await session.engine.up(settings(declaredSpecs(1))).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StepFailedError);
+    // The preview's read already fails: nothing is planned on a console that cannot be read.
+    expect(error).toBeInstanceOf(CheckFailedError);
     expect((error as Error).message).toMatch(/Prisma Cloud Compute GET \/api\/v1\/settings\/registry failed with HTTP 500: .+\. The console failed; run the command again/);
   });
 
@@ -389,18 +456,28 @@ describe("RegistrySettings client behaviour", () => {
     session.engine = await startComputeEngine(session.emulator);
     session.emulator.faults.dropNext(1, "after-apply", { api: "compute", method: "PUT" });
     await session.engine.up(settings(declaredSpecs(2)));
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 0", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "GET 200", "PUT 0", "PUT 200", "GET 200"]);
     expect(repositories()).toEqual(["ops/legacy", "team/repo-0", "team/repo-1"]);
   });
 
-  it("detects a concurrent writer that changed the list after our write", async () => {
-    session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
+  it("writes again when another writer's write undoes ours, keeping what that writer changed", async () => {
+    session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy"), consoleOnlyEntry("ops/retired")]);
     session.engine = await startComputeEngine(session.emulator);
+    // Right after our write: another writer, working from the list before it, writes its own version (without our entries, without ops/retired).
     session.emulator.faults.afterApply({ api: "compute", method: "PUT" }, () => {
-      session.emulator.compute.setEntries(session.emulator.compute.entries().filter((e) => e.repository !== "ops/legacy"));
+      session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy"), consoleOnlyEntry("ops/theirs")]);
     });
-    const error = await session.engine.up(settings(declaredSpecs(2))).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/changed while this update wrote it[\s\S]*unmanaged entry 2 registry.example.com\/ops\/legacy:stable \(linux\) is missing[\s\S]*pulumi refresh/);
+    await session.engine.up(settings(declaredSpecs(2)));
+    expect(registryCalls(session.emulator.requests()).slice(1)).toEqual(["GET 200", "PUT 200", "GET 200", "PUT 200", "GET 200"]);
+    expect(repositories()).toEqual(["ops/legacy", "ops/theirs", "team/repo-0", "team/repo-1"]);
+  });
+
+  it("stops after a bounded number of writes when another writer keeps undoing ours, saying what is missing", async () => {
+    session.engine = await startComputeEngine(session.emulator);
+    for (let i = 0; i < 4; i += 1) session.emulator.faults.afterApply({ api: "compute", method: "PUT" }, () => session.emulator.compute.setEntries([]));
+    const error = await session.engine.up(settings(declaredSpecs(1))).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/changed while this update wrote it[\s\S]*declared entry "repo-0" .* is missing[\s\S]*pulumi refresh/);
+    expect(registryCalls(session.emulator.requests()).filter((call) => call.startsWith("PUT"))).toHaveLength(4);
   });
 });
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { identityOf, toWireEntry, type RegistryEntryFields } from "../../provider/compute/registryEntry";
 import {
-  findRemovalDiscrepancies,
   findWriteDiscrepancies,
-  planRegistryRemoval,
+  NOTHING_OWNED,
   planRegistryWrite,
   RegistryCapError,
   shrunkenListProblem,
+  type PreviousOwnership,
+  type RegistryWritePlan,
 } from "../../provider/compute/registryPlan";
 
 const entry = (repository: string, extra: Record<string, unknown> = {}): RegistryEntryFields =>
@@ -17,12 +18,19 @@ const consoleEntry = (repository: string, extra: Record<string, unknown> = {}) =
   scanStatus: "completed",
   ...extra,
 });
-const identities = (...repos: string[]) => new Set(repos.map((r) => identityOf(toWireEntry(entry(r)))));
+const identity = (repository: string) => identityOf(toWireEntry(entry(repository)));
+/** A stack that declared these repositories before, each under its repository's name, none adopted. */
+const owned = (...repos: string[]): PreviousOwnership => ({ names: new Map(repos.map((r) => [identity(r), r])), adopted: new Map() });
+/** Every discrepancy after a write, this stack's first. */
+const discrepancies = (plan: Pick<RegistryWritePlan, "declared" | "unmanaged" | "released">, readBack: Record<string, unknown>[]) => {
+  const { ours, others } = findWriteDiscrepancies(plan, readBack);
+  return [...ours, ...others];
+};
 
 describe("planRegistryWrite", () => {
   it("keeps unmanaged entries in place with every field, and appends new ones", () => {
     const remote = [consoleEntry("other", { futureField: { x: 1 } })];
-    const plan = planRegistryWrite(remote, { mine: entry("mine") }, new Set(), "managed");
+    const plan = planRegistryWrite(remote, { mine: entry("mine") }, NOTHING_OWNED, { mode: "managed" });
     expect(plan.entries).toEqual([{ ...toWireEntry(entry("other")), id: "id-other", futureField: { x: 1 } }, toWireEntry(entry("mine"))]);
     expect(plan.added).toEqual(["mine"]);
     expect(plan.unmanaged).toHaveLength(1);
@@ -30,35 +38,35 @@ describe("planRegistryWrite", () => {
 
   it("adopts a console entry with the same identity instead of duplicating it, keeping its unmodeled fields and id", () => {
     const remote = [consoleEntry("mine", { cap: 9, futureField: "kept" })];
-    const plan = planRegistryWrite(remote, { mine: entry("mine", { cap: 5 }) }, new Set(), "managed");
+    const plan = planRegistryWrite(remote, { mine: entry("mine", { cap: 5 }) }, NOTHING_OWNED, { mode: "managed" });
     expect(plan.entries).toEqual([{ ...toWireEntry(entry("mine", { cap: 5 })), id: "id-mine", futureField: "kept" }]);
     expect(plan.adopted).toEqual(["mine"]);
   });
 
   it("removes only what this stack declared before and no longer does", () => {
     const remote = [consoleEntry("gone"), consoleEntry("other")];
-    const plan = planRegistryWrite(remote, {}, identities("gone"), "managed");
+    const plan = planRegistryWrite(remote, {}, owned("gone"), { mode: "managed" });
     expect(plan.entries.map((e) => e.repository)).toEqual(["other"]);
     expect(plan.removed).toHaveLength(1);
   });
 
   it("in authoritative mode keeps only the declared entries", () => {
-    const plan = planRegistryWrite([consoleEntry("other"), consoleEntry("mine")], { mine: entry("mine") }, new Set(), "authoritative");
+    const plan = planRegistryWrite([consoleEntry("other"), consoleEntry("mine")], { mine: entry("mine") }, NOTHING_OWNED, { mode: "authoritative" });
     expect(plan.entries.map((e) => e.repository)).toEqual(["mine"]);
   });
 
   it("says when the console already holds the list", () => {
     const remote = [consoleEntry("mine")];
-    expect(planRegistryWrite(remote, { mine: entry("mine") }, identities("mine"), "managed").changesConsole).toBe(false);
-    expect(planRegistryWrite(remote, { mine: entry("mine", { cap: 1 }) }, identities("mine"), "managed").changesConsole).toBe(true);
+    expect(planRegistryWrite(remote, { mine: entry("mine") }, owned("mine"), { mode: "managed" }).changesConsole).toBe(false);
+    expect(planRegistryWrite(remote, { mine: entry("mine", { cap: 1 }) }, owned("mine"), { mode: "managed" }).changesConsole).toBe(true);
   });
 
   it("refuses a list above the cap, naming declared and unmanaged counts", () => {
     const remote = Array.from({ length: 19_990 }, (_, i) => consoleEntry(`other-${i}`));
     const declared = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`m${i}`, entry(`mine-${i}`)]));
-    expect(() => planRegistryWrite(remote, declared, new Set(), "managed")).toThrow(RegistryCapError);
-    expect(() => planRegistryWrite(remote, declared, new Set(), "managed")).toThrow(/20000 registry entries \(10 declared .* \+ 19990 not managed/);
-    expect(planRegistryWrite(remote, Object.fromEntries(Object.entries(declared).slice(1)), new Set(), "managed").entries).toHaveLength(19_999);
+    expect(() => planRegistryWrite(remote, declared, NOTHING_OWNED, { mode: "managed" })).toThrow(RegistryCapError);
+    expect(() => planRegistryWrite(remote, declared, NOTHING_OWNED, { mode: "managed" })).toThrow(/20000 registry entries \(10 declared .* \+ 19990 not managed/);
+    expect(planRegistryWrite(remote, Object.fromEntries(Object.entries(declared).slice(1)), NOTHING_OWNED, { mode: "managed" }).entries).toHaveLength(19_999);
   });
 });
 
@@ -72,10 +80,10 @@ describe("planRegistryWrite with several console entries of one identity", () =>
   const secondAsRead = { ...toWireEntry(entry("mine")), id: "id-second", cap: 2, futureField: "second" };
 
   it.each([
-    ["adopting it", new Set<string>()],
-    ["managing it already", identities("mine")],
+    ["adopting it", NOTHING_OWNED],
+    ["managing it already", owned("mine")],
   ])("in managed mode, %s, takes only the first and keeps the later ones as unmanaged, as read", (_, previouslyManaged) => {
-    const plan = planRegistryWrite(withDuplicate(), { mine: entry("mine", { cap: 5 }) }, previouslyManaged, "managed");
+    const plan = planRegistryWrite(withDuplicate(), { mine: entry("mine", { cap: 5 }) }, previouslyManaged, { mode: "managed" });
     expect(plan.entries).toEqual([
       { ...toWireEntry(entry("mine", { cap: 5 })), id: "id-first", futureField: "first" },
       { ...toWireEntry(entry("other")), id: "id-other" },
@@ -83,35 +91,35 @@ describe("planRegistryWrite with several console entries of one identity", () =>
     ]);
     expect(plan.removed).toEqual([]);
     expect(plan.unmanaged.map((e) => e.id)).toEqual(["id-other", "id-second"]);
-    expect(plan.adopted).toEqual(previouslyManaged.size === 0 ? ["mine"] : []);
+    expect(plan.adopted).toEqual(previouslyManaged.names.size === 0 ? ["mine"] : []);
   });
 
   it("in managed mode, an identity no longer declared removes only its first entry", () => {
-    const plan = planRegistryWrite(withDuplicate(), {}, identities("mine"), "managed");
+    const plan = planRegistryWrite(withDuplicate(), {}, owned("mine"), { mode: "managed" });
     expect(plan.entries).toEqual([{ ...toWireEntry(entry("other")), id: "id-other" }, secondAsRead]);
     expect(plan.removed).toHaveLength(1);
     expect(plan.unmanaged.map((e) => e.id)).toEqual(["id-other", "id-second"]);
   });
 
   it("in authoritative mode still keeps one entry per declared identity", () => {
-    const plan = planRegistryWrite(withDuplicate(), { mine: entry("mine", { cap: 5 }) }, new Set(), "authoritative");
+    const plan = planRegistryWrite(withDuplicate(), { mine: entry("mine", { cap: 5 }) }, NOTHING_OWNED, { mode: "authoritative" });
     expect(plan.entries).toEqual([{ ...toWireEntry(entry("mine", { cap: 5 })), id: "id-first", futureField: "first" }]);
     expect(plan.removed).toHaveLength(2);
   });
 
   it("verifies the write with duplicates: the declared entry is the first of its identity, each unmanaged one is matched once", () => {
     const twins = [consoleEntry("mine", { id: "a" }), consoleEntry("mine", { id: "b", cap: 3 }), consoleEntry("mine", { id: "c", cap: 3 })];
-    const plan = planRegistryWrite(twins, { mine: entry("mine", { cap: 5 }) }, identities("mine"), "managed");
+    const plan = planRegistryWrite(twins, { mine: entry("mine", { cap: 5 }) }, owned("mine"), { mode: "managed" });
     expect(plan.entries.map((e) => [e.id, e.cap])).toEqual([["a", 5], ["b", 3], ["c", 3]]);
     const readBack = plan.entries.map((e) => ({ ...e, scanStatus: "completed" }));
-    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack)).toEqual([]);
+    expect(discrepancies(plan, readBack)).toEqual([]);
     // One of the two identical unmanaged entries lost: the other cannot stand in for both.
-    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack.slice(0, 2))).toEqual([
+    expect(discrepancies(plan, readBack.slice(0, 2))).toEqual([
       expect.stringMatching(/unmanaged entry .*mine:latest is missing/),
     ]);
     // Our entry written with another cap while an unmanaged one holds cap 5: still our entry (the first) that differs.
     const swapped = [{ ...readBack[0], cap: 3 }, { ...readBack[1], cap: 5 }, readBack[2]];
-    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, swapped)).toEqual([
+    expect(discrepancies(plan, swapped)).toEqual([
       expect.stringMatching(/"mine" has different cap/),
       expect.stringMatching(/unmanaged entry .*mine:latest was changed/),
     ]);
@@ -121,14 +129,14 @@ describe("planRegistryWrite with several console entries of one identity", () =>
 describe("reading the list back after a write", () => {
   it("takes an omitted empty string or list, null, and another key order as the same entry", () => {
     const remote = [consoleEntry("other", { namespace: "", excludedTags: [], collections: ["All"] })];
-    const plan = planRegistryWrite(remote, { mine: entry("mine", { tag: "", excludedRepositories: [], cap: 2 }) }, new Set(), "managed");
+    const plan = planRegistryWrite(remote, { mine: entry("mine", { tag: "", excludedRepositories: [], cap: 2 }) }, NOTHING_OWNED, { mode: "managed" });
     const omitEmpty = (e: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(e).filter(([, v]) => v !== "" && !(Array.isArray(v) && v.length === 0)).reverse());
     const readBack = plan.entries.map(omitEmpty);
     expect(readBack[0]).not.toHaveProperty("namespace");
-    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, readBack)).toEqual([]);
+    expect(discrepancies(plan, readBack)).toEqual([]);
     // A real difference still shows.
-    expect(findWriteDiscrepancies(plan.declared, plan.unmanaged, [readBack[0], { ...readBack[1], cap: 3 }])).toEqual([
+    expect(discrepancies(plan, [readBack[0], { ...readBack[1], cap: 3 }])).toEqual([
       expect.stringMatching(/"mine" has different cap/),
     ]);
   });
@@ -147,52 +155,44 @@ describe("a list that shrank since the state was written", () => {
 describe("adoption keeps the console's id through the entry's life", () => {
   it("writes the console's id back on adoption and on every later update, so the console keeps the entry", () => {
     const remote = [consoleEntry("mine", { id: "65a1f0c2e4b0a1b2c3d4e5f6", cap: 9, futureField: { x: 1 } }), consoleEntry("other")];
-    const adopted = planRegistryWrite(remote, { mine: entry("mine", { cap: 5 }) }, new Set(), "managed");
+    const adopted = planRegistryWrite(remote, { mine: entry("mine", { cap: 5 }) }, NOTHING_OWNED, { mode: "managed" });
     expect(adopted.adopted).toEqual(["mine"]);
     expect(adopted.declared.get("mine")).toEqual({ ...toWireEntry(entry("mine", { cap: 5 })), id: "65a1f0c2e4b0a1b2c3d4e5f6", futureField: { x: 1 } });
     expect(adopted.entries[0].id).toBe("65a1f0c2e4b0a1b2c3d4e5f6");
 
     const afterWrite = adopted.entries.map((e) => ({ ...e, scanStatus: "completed" }));
-    expect(findWriteDiscrepancies(adopted.declared, adopted.unmanaged, afterWrite)).toEqual([]);
-    const updated = planRegistryWrite(afterWrite, { mine: entry("mine", { cap: 7 }) }, identities("mine"), "managed");
+    expect(discrepancies(adopted, afterWrite)).toEqual([]);
+    const updated = planRegistryWrite(afterWrite, { mine: entry("mine", { cap: 7 }) }, owned("mine"), { mode: "managed" });
     expect(updated.adopted).toEqual([]);
     expect(updated.entries[0]).toEqual({ ...toWireEntry(entry("mine", { cap: 7 })), id: "65a1f0c2e4b0a1b2c3d4e5f6", futureField: { x: 1 } });
     expect(updated.entries[1]).toEqual({ ...toWireEntry(entry("other")), id: "id-other" });
   });
 });
 
-describe("planRegistryRemoval", () => {
-  it("drops managed identities only", () => {
-    const { entries, removed } = planRegistryRemoval([consoleEntry("mine"), consoleEntry("other")], identities("mine"));
-    expect(removed).toBe(1);
-    expect(entries.map((e) => e.repository)).toEqual(["other"]);
+describe("planRegistryWrite with nothing declared (a destroy)", () => {
+  it("drops this stack's entries only", () => {
+    const plan = planRegistryWrite([consoleEntry("mine"), consoleEntry("other")], {}, owned("mine"), { mode: "managed" });
+    expect(plan.removed).toHaveLength(1);
+    expect(plan.entries.map((e) => e.repository)).toEqual(["other"]);
   });
 
   it("drops only the first entry of a managed identity, keeping later ones as read", () => {
     const remote = [consoleEntry("mine", { id: "a" }), consoleEntry("other"), consoleEntry("mine", { id: "b", futureField: "kept" })];
-    const { entries, removed, unmanaged } = planRegistryRemoval(remote, identities("mine"));
-    expect(removed).toBe(1);
-    expect(entries).toEqual([
+    const plan = planRegistryWrite(remote, {}, owned("mine"), { mode: "managed" });
+    expect(plan.removed).toHaveLength(1);
+    expect(plan.entries).toEqual([
       { ...toWireEntry(entry("other")), id: "id-other" },
       { ...toWireEntry(entry("mine")), id: "b", futureField: "kept" },
     ]);
-    expect(unmanaged.map((e) => e.id)).toEqual(["id-other", "b"]);
-  });
-});
-
-describe("findRemovalDiscrepancies", () => {
-  const remote = [consoleEntry("mine", { id: "a" }), consoleEntry("other"), consoleEntry("mine", { id: "b" })];
-  const managed = identities("mine");
-
-  it("accepts a console holding exactly what the removal kept, duplicates of a managed identity included", () => {
-    const { entries, unmanaged } = planRegistryRemoval(remote, managed);
-    expect(findRemovalDiscrepancies(unmanaged, managed, entries)).toEqual([]);
+    expect(plan.unmanaged.map((e) => e.id)).toEqual(["id-other", "b"]);
   });
 
-  it("finds this stack's entry still there, and a kept entry lost", () => {
-    const { unmanaged } = planRegistryRemoval(remote, managed);
-    expect(findRemovalDiscrepancies(unmanaged, managed, remote)).toEqual([expect.stringMatching(/entry .*mine:latest is still there/)]);
-    expect(findRemovalDiscrepancies(unmanaged, managed, [remote[1]])).toEqual([expect.stringMatching(/unmanaged entry .*mine:latest is missing/)]);
+  it("accepts a console holding exactly what it kept, duplicates included; finds our entry back, and a kept entry lost", () => {
+    const remote = [consoleEntry("mine", { id: "a" }), consoleEntry("other"), consoleEntry("mine", { id: "b" })];
+    const plan = planRegistryWrite(remote, {}, owned("mine"), { mode: "managed" });
+    expect(discrepancies(plan, plan.entries)).toEqual([]);
+    expect(discrepancies(plan, remote)).toEqual([expect.stringMatching(/entry .*mine:latest, which this stack removed, is still there/)]);
+    expect(discrepancies(plan, [remote[1]])).toEqual([expect.stringMatching(/unmanaged entry .*mine:latest is missing/)]);
   });
 });
 
@@ -204,12 +204,12 @@ describe("findWriteDiscrepancies", () => {
     ]);
     const unmanaged = [consoleEntry("u")];
     const readBack = [consoleEntry("a", { cap: 7 })];
-    const problems = findWriteDiscrepancies(declared, unmanaged, readBack);
+    const problems = discrepancies({ declared, unmanaged, released: new Set() }, readBack);
     expect(problems).toEqual([
       expect.stringMatching(/"a" has different cap/),
       expect.stringMatching(/"b" .* is missing/),
       expect.stringMatching(/unmanaged entry .*u:latest is missing/),
     ]);
-    expect(findWriteDiscrepancies(declared, unmanaged, [consoleEntry("a", { cap: 5 }), consoleEntry("b"), consoleEntry("u", { scanStatus: "x" })])).toEqual([]);
+    expect(discrepancies({ declared, unmanaged, released: new Set() }, [consoleEntry("a", { cap: 5 }), consoleEntry("b"), consoleEntry("u", { scanStatus: "x" })])).toEqual([]);
   });
 });
