@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { REGISTRY_SETTINGS_TYPE, REGISTRY_SETTINGS_TYPE_NAME, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
 import { withSecretFields, withSecretOutputs } from "./secretInputs";
-import { encodeEntry } from "../provider/compute/entryEncoding";
+import { encodeEntryFields } from "../provider/compute/entryEncoding";
 import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
 import type { RegistrySpecification } from "./registrySpecification";
 
@@ -63,19 +63,15 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
   declare readonly consoleChanges: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: RegistrySettingsArgs, opts?: pulumi.CustomResourceOptions) {
+    // Keyed by name: names are known at once, even when an entry's fields wait for other resources.
     const specifications = Array.isArray(args.specifications)
-      ? args.specifications.map(toEntryInputs)
-      : pulumi.output(args.specifications).apply((list) => list.map(toEntryInputs));
-    // Names are always known, even when an entry's fields wait for other resources: a preview keys it by its name.
-    const specificationNames = Array.isArray(args.specifications)
-      ? args.specifications.map((spec) => spec.name)
-      : pulumi.output(args.specifications).apply((list) => list.map((spec) => spec.name));
+      ? toEntryMap(name, args.specifications)
+      : pulumi.output(args.specifications).apply((list) => toEntryMap(name, list));
     super(
       new RegistrySettingsProvider(),
       name,
       {
         specifications,
-        specificationNames,
         mode: args.mode,
         scanLater: args.scanLater,
         releaseAdopted: args.releaseAdopted,
@@ -96,14 +92,29 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
 }
 
 /**
- * Each entry goes to the provider as one canonical string carrying its name
- * (the provider's check keys them by name). Entries whose fields are all plain
- * values are encoded here at once; one holding outputs of other resources
- * waits for them, alone, so a preview still knows every other entry.
+ * The entries as the provider takes them: a map from each entry's name to one
+ * canonical string of its fields. Entries whose fields are all plain values
+ * are encoded here at once; one holding outputs of other resources waits for
+ * them, alone, so a preview still knows every other entry. Two entries with
+ * one name are refused here, where the program can say which.
  */
-function toEntryInputs(spec: RegistrySpecification): pulumi.Input<string> {
-  if (isPlainValue(spec.args)) return encodeEntry(spec.name, spec.args);
-  return pulumi.output(spec.args).apply((args) => encodeEntry(spec.name, args));
+function toEntryMap(resourceName: string, specifications: readonly RegistrySpecification[]): Record<string, pulumi.Input<string>> {
+  const entries: Record<string, pulumi.Input<string>> = {};
+  const firstIndex = new Map<string, number>();
+  specifications.forEach((spec, index) => {
+    if (typeof spec.name !== "string" || spec.name.trim() === "") {
+      throw new Error(`RegistrySettings "${resourceName}": specification ${index} has no name; give each RegistrySpecification a non-empty name.`);
+    }
+    const first = firstIndex.get(spec.name);
+    if (first !== undefined) {
+      throw new Error(
+        `RegistrySettings "${resourceName}": specifications ${first} and ${index} are both named "${spec.name}"; each entry needs its own name, its key in previews and state.`,
+      );
+    }
+    firstIndex.set(spec.name, index);
+    entries[spec.name] = isPlainValue(spec.args) ? encodeEntryFields(spec.args) : pulumi.output(spec.args).apply((args) => encodeEntryFields(args));
+  });
+  return entries;
 }
 
 function isPlainValue(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { RegistryEntryFields } from "./registryEntry";
+import { ENTRY_DEFAULTS, type RegistryEntryFields } from "./registryEntry";
 
 /**
  * Entries travel between the program, the engine and the provider as one
@@ -27,25 +27,42 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
- * An entry with its name, as the program sends it and as checked inputs and
- * state hold it (keyed by that name). The program applies the one default
- * check applies (`registry: ""`), so an unchanged entry arrives as the very
- * string the state holds, and check can skip it.
+ * An entry's fields as the program sends them and as checked inputs and state
+ * hold them: keyed by the entry's name (the name is the key, never inside the
+ * string), with the defaults applied, so an unchanged entry arrives as the very
+ * string the state holds and check can skip it.
  */
-export function encodeEntry(name: string, fields: object): string {
-  return canonicalJson({ registry: "", ...fields, name });
+export function encodeEntryFields(fields: object): string {
+  return canonicalJson({ ...ENTRY_DEFAULTS, ...fields });
 }
 
-/** The entry's fields, without its name. State written before entries were strings holds objects: read those too. */
+/**
+ * An entry's fields. State written by earlier versions holds the name inside
+ * the string, or objects instead of strings: both are read too.
+ */
 export function decodeEntryFields(text: string | RegistryEntryFields): RegistryEntryFields {
   const entry = (typeof text === "string" ? JSON.parse(text) : text) as RegistryEntryFields & { name?: string };
   const { name: _name, ...fields } = entry;
   return fields as RegistryEntryFields;
 }
 
-/** The entries of checked inputs or state, decoded, keeping their order. */
+/** The entries of checked inputs or state, decoded once, keeping their order. */
 export function decodeSpecifications(
   specifications: Readonly<Record<string, string | RegistryEntryFields>>,
 ): Record<string, RegistryEntryFields> {
   return Object.fromEntries(Object.entries(specifications).map(([name, text]) => [name, decodeEntryFields(text)]));
+}
+
+/** Whether two name-keyed maps hold the same entries, however each was encoded (state of earlier versions included). */
+export function sameSpecifications(
+  olds: Readonly<Record<string, string | RegistryEntryFields>>,
+  news: Readonly<Record<string, string>>,
+): boolean {
+  const names = Object.keys(news);
+  if (names.length !== Object.keys(olds).length) return false;
+  return names.every((name) => {
+    const old = olds[name];
+    if (old === undefined) return false;
+    return old === news[name] || encodeEntryFields(decodeEntryFields(old)) === news[name];
+  });
 }

@@ -17,12 +17,19 @@ export const SERVER_STATUS_FIELDS = [
   "scannedImagesSuccessTotal",
 ] as const;
 
+/**
+ * Values an entry takes when the program leaves the field out, applied where
+ * an entry is encoded (SDK and check alike), so an unchanged entry arrives as
+ * the very string the state holds.
+ */
+export const ENTRY_DEFAULTS = { registry: "" } as const;
+
 const nonNegativeInteger = z.number().int("must be an integer").nonnegative("must not be negative");
 
 /** A declared entry's fields, in camelCase as users write them. */
 export const registryEntryFieldsSchema = z.strictObject({
   version: z.enum(REGISTRY_VERSIONS),
-  registry: z.string().default(""),
+  registry: z.string().default(ENTRY_DEFAULTS.registry),
   namespace: z.string().optional(),
   repository: z.string().optional(),
   tag: z.string().optional(),
@@ -103,6 +110,11 @@ function renameKeys(value: Record<string, unknown>, names: Record<string, string
  */
 export function identityOf(wire: WireEntry): string {
   return JSON.stringify(REGISTRY_IDENTITY_FIELDS.map((name) => (typeof wire[name] === "string" ? wire[name] : "")));
+}
+
+/** The identity of a declared entry, from its fields as users write them. */
+export function identityOfFields(fields: RegistryEntryFields): string {
+  return identityOf(toWireEntry(fields));
 }
 
 /** A short readable form of an identity for messages, e.g. `2 docker.io/library/ubuntu:18.04 (linux)`. */

@@ -144,7 +144,10 @@ export function planRegistryWrite(
         if (replaced !== undefined && replaced !== identity) {
           effects[ownedName] = `replace: the console entry ${describeIdentity(entry)} is removed and a new one is added at the end of the list (an identity field changed)`;
         } else if (previous.adopted.has(identity)) {
-          effects[ownedName] = `remove: deletes ${describeIdentity(entry)}, which this stack adopted (releaseAdopted: "delete")`;
+          effects[ownedName] =
+            mode === "authoritative"
+              ? `remove: authoritative mode removes every entry no program declares; ${describeIdentity(entry)}, which this stack adopted, is not put back`
+              : `remove: deletes ${describeIdentity(entry)}, which this stack adopted (releaseAdopted: "delete")`;
         }
       } else {
         effects[uniqueKey(effects, `console: ${describeIdentity(entry)}`)] = "remove: authoritative mode removes every entry no program declares";

@@ -4,7 +4,7 @@ import { ApiError } from "../http/apiError";
 import { containsUnknown, forEngine, isUnknown, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { withConsoleLock } from "./consoleLock";
-import { canonicalJson, decodeEntryFields, decodeSpecifications, encodeEntry } from "./entryEncoding";
+import { canonicalJson, decodeEntryFields, decodeSpecifications, encodeEntryFields, sameSpecifications } from "./entryEncoding";
 import {
   ACCEPT_LIST_AS_READ_VARIABLE,
   ConnectionError,
@@ -16,7 +16,7 @@ import {
   SETTLE_MS_VARIABLE,
   type ConsoleTarget,
 } from "./connection";
-import { describeIdentity, fromWireEntry, identityOf, toWireEntry, type RegistryEntryFields, type WireEntry } from "./registryEntry";
+import { describeIdentity, fromWireEntry, identityOf, identityOfFields, type RegistryEntryFields, type WireEntry } from "./registryEntry";
 import {
   findWriteDiscrepancies,
   planRegistryWrite,
@@ -148,12 +148,12 @@ function carriedAdoptions(olds: Partial<RegistrySettingsInputs>, inputs: Declare
   const adoptedIdentities = new Map<string, string>();
   for (const [name, description] of Object.entries(olds.adopted)) {
     const text = olds.specifications[name];
-    if (typeof text === "string") adoptedIdentities.set(identityOf(toWireEntry(decodeEntryFields(text))), description);
+    if (typeof text === "string") adoptedIdentities.set(identityOfFields(decodeEntryFields(text)), description);
   }
   const carried: Record<string, string> = {};
   for (const [name, text] of Object.entries(inputs.specifications)) {
     if (isUnknown(text)) continue;
-    const description = adoptedIdentities.get(identityOf(toWireEntry(decodeEntryFields(text))));
+    const description = adoptedIdentities.get(identityOfFields(decodeEntryFields(text)));
     if (description !== undefined) carried[name] = description;
   }
   return carried;
@@ -227,7 +227,7 @@ export function diff(
     olds.scanLater !== news.scanLater ||
     (olds.releaseAdopted ?? "restore") !== news.releaseAdopted ||
     !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
-    !isDeepStrictEqual(olds.specifications, news.specifications) ||
+    !sameSpecifications(olds.specifications, news.specifications) ||
     !isDeepStrictEqual(olds.adopted ?? {}, news.adopted ?? {}) ||
     // New rows are what check found the console needs (drift, adoption...); an emptied map is a no-op's bookkeeping.
     (Object.keys(news.consoleChanges ?? {}).length > 0 && !isDeepStrictEqual(olds.consoleChanges ?? {}, news.consoleChanges));
@@ -259,8 +259,8 @@ export async function read(id: string, olds: RegistrySettingsOutputs, context: P
   const specifications: Record<string, string> = {};
   for (const [name, fields] of Object.entries(decodeSpecifications(olds.specifications))) {
     if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) continue;
-    const found = remoteByIdentity.get(identityOf(toWireEntry(fields)));
-    if (found) specifications[name] = encodeEntry(name, refreshedFields(fields, fromWireEntry(found)));
+    const found = remoteByIdentity.get(identityOfFields(fields));
+    if (found) specifications[name] = encodeEntryFields(refreshedFields(fields, fromWireEntry(found)));
   }
   const managedCount = Object.keys(specifications).length;
   const inputs: RegistrySettingsInputs = {
@@ -433,7 +433,7 @@ function ownedNames(specifications: Readonly<Record<string, string>>): Map<strin
   return new Map(
     Object.entries(specifications)
       .filter(([name, text]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX) && !isUnknown(text))
-      .map(([name, text]) => [identityOf(toWireEntry(decodeEntryFields(text))), name]),
+      .map(([name, text]) => [identityOfFields(decodeEntryFields(text)), name]),
   );
 }
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { issuesToFailures, isUnknown, splitUnknown, touchesUnknown, UNKNOWN_VALUE, type CheckFailure } from "../validation/checkFailure";
 import { consoleArgsSchema, type ConsoleArgs } from "./connection";
-import { decodeEntryFields, encodeEntry } from "./entryEncoding";
+import { decodeEntryFields, encodeEntryFields } from "./entryEncoding";
 import {
   describeIdentity,
-  identityOf,
+  identityOfFields,
   MAX_REGISTRY_ENTRIES,
   registryEntryFieldsSchema,
   toWireEntry,
@@ -59,9 +59,6 @@ const topLevelSchema = z.object({
 /** Names of entries a refresh found in the console that no program declared (authoritative mode only). */
 export const UNDECLARED_ENTRY_PREFIX = "undeclared:";
 
-/** Names of entries a preview cannot know yet (they hold outputs of other resources). */
-export const UNKNOWN_ENTRY_PREFIX = "(not known yet) #";
-
 /**
  * Validates what a program declared, reporting every problem at once with its
  * property path, before any request is sent.
@@ -86,8 +83,7 @@ export function checkRegistrySettingsInputs(
   if (isUnknown(raw)) {
     return { inputs: { ...settings, specifications: raw } as unknown as DeclaredSettings, failures };
   }
-  const names = Array.isArray(news.specificationNames) ? (news.specificationNames as unknown[]) : [];
-  const declared = listDeclaredEntries(raw, names, failures);
+  const declared = listDeclaredEntries(raw, failures);
   if (declared.length > MAX_REGISTRY_ENTRIES) {
     failures.push({
       property: "specifications",
@@ -95,27 +91,21 @@ export function checkRegistrySettingsInputs(
     });
   }
 
-  const firstNameAt = new Map<string, number>();
+  // Names are the map's keys, unique by construction (the SDK refuses a repeated one where the program can say which).
   const firstNameByIdentity = new Map<string, string>();
-  declared.forEach(({ name, fields, text }, index) => {
+  for (const { name, fields, text } of declared) {
     const path = `specifications[${name}]`;
     if (fields === undefined) {
       specifications[name] = UNKNOWN_VALUE;
-      return;
+      continue;
     }
-    if (text !== undefined && accepted[name] === text && !firstNameAt.has(name)) {
+    if (text !== undefined && accepted[name] === text) {
       // Unchanged since the last check accepted it: only its identity still needs comparing with the others.
-      firstNameAt.set(name, index);
       specifications[name] = text;
       noteIdentity(name, fields as RegistryEntryFields);
-      return;
+      continue;
     }
-    const previous = firstNameAt.get(name);
-    if (previous !== undefined) {
-      failures.push({ property: path, reason: `the name "${name}" is declared twice (entries ${previous} and ${index}); names must be unique` });
-      return;
-    }
-    firstNameAt.set(name, index);
+    if (name.trim() === "") failures.push({ property: path, reason: "is required: a non-empty name that identifies the entry" });
     if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) {
       failures.push({ property: path, reason: `names starting with "${UNDECLARED_ENTRY_PREFIX}" are reserved for entries a refresh found in the console` });
     }
@@ -131,18 +121,18 @@ export function checkRegistrySettingsInputs(
     if (!parsed.success) {
       const judged = parsed.error.issues.filter((issue) => !touchesUnknown(fields, issue.path));
       failures.push(...issuesToFailures(path, judged));
-      if (judged.length === 0) specifications[name] = encodeEntry(name, fields);
-      return;
+      if (judged.length === 0) specifications[name] = encodeEntryFields(fields);
+      continue;
     }
     const entry = parsed.data;
     failures.push(...entryRuleFailures(path, entry));
-    specifications[name] = encodeEntry(name, { ...entry, ...unknown });
-    if (Object.keys(unknown).length > 0) return;
+    specifications[name] = encodeEntryFields({ ...entry, ...unknown });
+    if (Object.keys(unknown).length > 0) continue;
     noteIdentity(name, entry);
-  });
+  }
 
   function noteIdentity(name: string, entry: RegistryEntryFields): void {
-    const identity = identityOf(toWireEntry(entry));
+    const identity = identityOfFields(entry);
     const sameAs = firstNameByIdentity.get(identity);
     if (sameAs === undefined) {
       firstNameByIdentity.set(identity, name);
@@ -177,6 +167,7 @@ function undecided(news: Record<string, unknown>): Omit<DeclaredSettings, "speci
   return result;
 }
 
+/** One declared entry, decoded once: its name (the map's key) and its fields. */
 interface DeclaredEntry {
   name: string;
   /** Undefined for an entry a preview cannot know yet. */
@@ -185,50 +176,34 @@ interface DeclaredEntry {
   text?: string;
 }
 
-/**
- * Accepts the list the SDK sends (one string per entry, carrying its name, or
- * objects) and the name-keyed map that checked inputs hold.
- */
-function listDeclaredEntries(raw: unknown, names: readonly unknown[], failures: CheckFailure[]): DeclaredEntry[] {
+/** The name-keyed map of encoded entries the SDK sends (and checked inputs and state hold), decoded. */
+function listDeclaredEntries(raw: unknown, failures: CheckFailure[]): DeclaredEntry[] {
   if (raw === undefined || raw === null) {
     failures.push({ property: "specifications", reason: "is required: a list of RegistrySpecification" });
     return [];
   }
-  if (!Array.isArray(raw)) {
-    if (typeof raw === "object") {
-      return Object.entries(raw as Record<string, unknown>).map(([name, value]) => ({
-        name,
-        fields: isUnknown(value) ? undefined : typeof value === "string" ? { ...decodeEntryFields(value) } : { ...(value as object) },
-      }));
-    }
-    failures.push({ property: "specifications", reason: "must be a list of RegistrySpecification" });
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    failures.push({ property: "specifications", reason: "must be a list of RegistrySpecification (sent by the SDK as a map keyed by name)" });
     return [];
   }
-  const entries: DeclaredEntry[] = [];
-  raw.forEach((element: unknown, index) => {
-    if (isUnknown(element)) {
-      const name = names[index];
-      entries.push({ name: typeof name === "string" && name !== "" ? name : `${UNKNOWN_ENTRY_PREFIX}${index}`, fields: undefined });
-      return;
+  return Object.entries(raw as Record<string, unknown>).map(([name, value]): DeclaredEntry => {
+    if (isUnknown(value)) return { name, fields: undefined };
+    if (typeof value !== "string") return { name, fields: value !== null && typeof value === "object" ? { ...value } : {} };
+    const fields = parseEntry(value);
+    if (fields === undefined) {
+      failures.push({ property: `specifications[${name}]`, reason: "must be a RegistrySpecification's fields" });
+      return { name, fields: {} };
     }
-    const item = typeof element === "string" ? parseEntry(element) : element;
-    if (item === null || typeof item !== "object" || Array.isArray(item)) {
-      failures.push({ property: `specifications[${index}]`, reason: "must be a RegistrySpecification" });
-      return;
-    }
-    const { name, ...fields } = item as Record<string, unknown>;
-    if (typeof name !== "string" || name.trim() === "") {
-      failures.push({ property: `specifications[${index}].name`, reason: "is required: a non-empty name that identifies the entry" });
-      return;
-    }
-    entries.push({ name, fields, text: typeof element === "string" ? element : undefined });
+    return { name, fields, text: value };
   });
-  return entries;
 }
 
-function parseEntry(text: string): unknown {
+/** An entry's fields from its encoded form; undefined when it is not a JSON object. */
+function parseEntry(text: string): Record<string, unknown> | undefined {
   try {
-    return JSON.parse(text) as unknown;
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+    return { ...decodeEntryFields(parsed as RegistryEntryFields) };
   } catch {
     return undefined;
   }

@@ -316,7 +316,6 @@ describe("RegistrySettings input checks", () => {
     ["a fractional scanners", () => [new RegistrySpecification("x", { version: "2", scanners: 1.5 })], /specifications\[x\]\.scanners: must be an integer/],
     ["a wrong type", () => [new RegistrySpecification("x", { version: "2", tag: 7 as unknown as string })], /specifications\[x\]\.tag: must be a string/],
     ["gitlab without its spec", () => [new RegistrySpecification("x", { version: "gitlab", gitlabRegistrySpec: {} })], /specifications\[x\]\.gitlabRegistrySpec: is required for version "gitlab"/],
-    ["a duplicate name", () => [new RegistrySpecification("x", { version: "2", repository: "a" }), new RegistrySpecification("x", { version: "2", repository: "b" })], /specifications\[x\]: the name "x" is declared twice/],
     ["a duplicate identity", () => [new RegistrySpecification("x", { version: "2", repository: "a" }), new RegistrySpecification("y", { version: "2", repository: "a" })], /specifications\[y\]: targets the same registry/],
   ];
   it.each(cases)("refuses %s in check, sending no request", async (_name, specs, message) => {
@@ -325,6 +324,15 @@ describe("RegistrySettings input checks", () => {
     const error = await session.engine.up(() => void new RegistrySettings("compute", { specifications: specs() })).catch((e: Error) => e);
     expect(error).toBeInstanceOf(CheckFailedError);
     expect((error as Error).message).toMatch(message);
+    expect(session.emulator.requests()).toEqual([]);
+  });
+
+  it("refuses two entries with one name when the program builds the resource, naming both, before any request", async () => {
+    session.engine = await startComputeEngine(session.emulator);
+    session.emulator.clearRequests();
+    const twice = () => [new RegistrySpecification("x", { version: "2", repository: "a" }), new RegistrySpecification("x", { version: "2", repository: "b" })];
+    const error = await session.engine.up(() => void new RegistrySettings("compute", { specifications: twice() })).catch((e: Error) => e);
+    expect(String(error)).toMatch(/RegistrySettings "compute": specifications 0 and 1 are both named "x"/);
     expect(session.emulator.requests()).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { withoutServerStatus } from "../../provider/compute/registryEntry";
 import { consoleOnlyEntry, registryCalls } from "../support/computeSession";
 import { connectorCalls, storedBody } from "../support/cortexSession";
-import { emulatorConfig, secretValuesOf, useEmulator, writes } from "./support/engineSession";
+import { emulatorConfig, secretValuesOf, useEmulator, writes, UP_WITH_ONE_WRITE } from "./support/engineSession";
 import { UserProject } from "../../harness/userProject";
 
 const session = useEmulator();
@@ -47,7 +47,7 @@ describe("examples/bulk-inventory under the real CLI", () => {
     const before = session.emulator.compute.entries();
     session.emulator.clearRequests();
     await project.ok(["up", "--yes"]);
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(UP_WITH_ONE_WRITE);
     const after = session.emulator.compute.entries();
     const changed = after.filter((entry, i) => JSON.stringify(withoutServerStatus(entry)) !== JSON.stringify(withoutServerStatus(before[i])));
     expect(changed).toEqual([expect.objectContaining({ repository: "payments/payments-svc-001", cap: 8 })]);

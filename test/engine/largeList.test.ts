@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MAX_REGISTRY_ENTRIES } from "../../rules";
 import { registryCalls } from "../support/computeSession";
-import { emulatorConfig, useEmulator, writes } from "./support/engineSession";
+import { emulatorConfig, useEmulator, writes, UP_WITH_ONE_WRITE } from "./support/engineSession";
 import { UserProject } from "../../harness/userProject";
 
 /** A program that declares `entryCount` entries; `bumpedEntry`, when set, names the one whose cap goes 3 -> 4. */
@@ -78,15 +78,15 @@ describe(`${MAX_REGISTRY_ENTRIES} entries under the real CLI`, () => {
     const { steps } = previewJsonSchema.parse(JSON.parse(preview.stdout));
     const changing = steps.filter((s) => s.op !== "same");
     expect(changing).toHaveLength(1);
-    expect(changing[0]).toMatchObject({ op: "update", diffReasons: ["specifications"] });
-    expect(Object.keys(changing[0].detailedDiff ?? {})).toEqual(['specifications["service-12345"]']);
+    expect(changing[0]).toMatchObject({ op: "update", diffReasons: ["consoleChanges", "specifications"] });
+    expect(Object.keys(changing[0].detailedDiff ?? {}).sort()).toEqual(['consoleChanges["service-12345"]', 'specifications["service-12345"]']);
   });
 
-  it("applies it with one read, one write and one verify, changing only that entry", async () => {
+  it("applies it with one read, one write, one verify and one settle re-read, changing only that entry", async () => {
     const before = session.emulator.compute.entries();
     session.emulator.clearRequests();
     await project.ok(["up", "--yes"]);
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(UP_WITH_ONE_WRITE);
     const after = session.emulator.compute.entries();
     expect(after).toHaveLength(MAX_REGISTRY_ENTRIES);
     const changed = after.filter((entry, i) => entry.cap !== before[i].cap || entry.repository !== before[i].repository);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withoutServerStatus } from "../../provider/compute/registryEntry";
 import { consoleOnlyEntry, registryCalls } from "../support/computeSession";
 import { storedBody } from "../support/cortexSession";
-import { emulatorConfig, secretValuesOf, useEmulator, writes } from "./support/engineSession";
+import { emulatorConfig, secretValuesOf, useEmulator, writes, UP_WITH_ONE_WRITE } from "./support/engineSession";
 import { UserProject } from "../../harness/userProject";
 
 const session = useEmulator();
@@ -47,7 +47,7 @@ describe("examples/quickstart under the real CLI", () => {
     session.emulator.clearRequests();
     const up = await project.ok(["up", "--yes"]);
     expect(up.stdout).toMatch(/\+ 4 created/);
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(UP_WITH_ONE_WRITE);
     expect(repositories()[0]).toBe("ops/legacy");
     expect(session.emulator.compute.entries()[0].futureField).toEqual({ keep: "ops/legacy" });
     expect(repositories().slice(1).sort()).toEqual(["library/nginx", "library/ubuntu", "payments/*"]);
@@ -73,9 +73,10 @@ describe("examples/quickstart under the real CLI", () => {
     expect(writes(session.emulator.requests())).toEqual([]);
 
     const before = session.emulator.compute.entries();
+    session.emulator.clearRequests();
     const change = await project.ok(["up", "--yes"]);
     expect(change.stdout).toMatch(/~ 1 updated/);
-    expect(registryCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200", "GET 200"]);
+    expect(registryCalls(session.emulator.requests())).toEqual(UP_WITH_ONE_WRITE);
     const after = session.emulator.compute.entries();
     expect(after.find((e) => e.repository === "library/ubuntu")).toMatchObject({ cap: 6 });
     // Everything else is as it was, field by field, console ids included (a write rescans, so scan times move).

@@ -3,30 +3,34 @@ import { checkRegistrySettingsInputs } from "../../provider/compute/registrySett
 import { UNKNOWN_VALUE } from "../../provider/validation/checkFailure";
 import { decodeEntryFields } from "../../provider/compute/entryEncoding";
 
-const ubuntu = { name: "ubuntu", version: "2", registry: "", repository: "library/ubuntu", tag: "18.04", os: "linux", cap: 5 };
+const ubuntu = { version: "2", registry: "", repository: "library/ubuntu", tag: "18.04", os: "linux", cap: 5 };
+/** The entries as the SDK sends them: a map from name to the fields, encoded. */
+const sent = (entries: Record<string, Record<string, unknown>>) =>
+  Object.fromEntries(Object.entries(entries).map(([name, fields]) => [name, JSON.stringify(fields)]));
 
 describe("checkRegistrySettingsInputs", () => {
   it("keys entries by name and applies defaults", () => {
-    const { inputs, failures } = checkRegistrySettingsInputs({ specifications: [ubuntu] });
+    const { registry: _omitted, ...withoutRegistry } = ubuntu;
+    const { inputs, failures } = checkRegistrySettingsInputs({ specifications: sent({ ubuntu: withoutRegistry }) });
     expect(failures).toEqual([]);
     expect(inputs.mode).toBe("managed");
     expect(inputs.scanLater).toBe(false);
+    expect(inputs.releaseAdopted).toBe("restore");
     expect(Object.keys(inputs.specifications)).toEqual(["ubuntu"]);
-    expect(JSON.parse(inputs.specifications.ubuntu)).toEqual({
-      name: "ubuntu", version: "2", registry: "", repository: "library/ubuntu", tag: "18.04", os: "linux", cap: 5,
-    });
+    // The name is the key, not a field; the default registry is applied; keys are sorted.
+    expect(inputs.specifications.ubuntu).toBe('{"cap":5,"os":"linux","registry":"","repository":"library/ubuntu","tag":"18.04","version":"2"}');
   });
 
   it("reports each problem with its property path and rule", () => {
     const { failures } = checkRegistrySettingsInputs({
       mode: "everything",
-      specifications: [
-        { ...ubuntu, os: "solaris", cap: -1, scanners: 1.5, jfrogRepoTypes: ["local", "cloud"], collections: "All" },
-        { name: "gl", version: "gitlab", registry: "gitlab.example.com" },
-        { name: "bad-version", version: "docker" },
-        { name: "typo", version: "2", repositry: "x" },
-        { name: "embedded", version: "2", credential: { secret: "x" } },
-      ],
+      specifications: sent({
+        ubuntu: { ...ubuntu, os: "solaris", cap: -1, scanners: 1.5, jfrogRepoTypes: ["local", "cloud"], collections: "All" },
+        gl: { version: "gitlab", registry: "gitlab.example.com" },
+        "bad-version": { version: "docker" },
+        typo: { version: "2", repositry: "x" },
+        embedded: { version: "2", credential: { secret: "x" } },
+      }),
     });
     const byPath = Object.fromEntries(failures.map((f) => [f.property, f.reason]));
     expect(byPath["mode"]).toMatch(/must be one of "managed", "authoritative"/);
@@ -41,48 +45,47 @@ describe("checkRegistrySettingsInputs", () => {
     expect(byPath["specifications[embedded].credential"]).toMatch(/credentialId/);
   });
 
-  it("refuses two entries with one name, and two with one identity", () => {
+  it("refuses two entries with one identity, and a name that is empty or reserved", () => {
     const { failures } = checkRegistrySettingsInputs({
-      specifications: [ubuntu, { ...ubuntu, tag: "20.04" }, { ...ubuntu, name: "ubuntu-again" }],
+      specifications: sent({ ubuntu, "ubuntu-20": { ...ubuntu, tag: "20.04" }, "ubuntu-again": ubuntu, " ": { version: "2", repository: "x" }, "undeclared:x": { version: "2", repository: "y" } }),
     });
-    expect(failures.map((f) => f.property)).toEqual(["specifications[ubuntu]", "specifications[ubuntu-again]"]);
-    expect(failures[0].reason).toMatch(/declared twice/);
-    expect(failures[1].reason).toMatch(/same registry, repository, tag and OS .* as specifications\[ubuntu\]/);
+    expect(failures.map((f) => f.property)).toEqual(["specifications[ubuntu-again]", "specifications[ ]", "specifications[undeclared:x]"]);
+    expect(failures[0].reason).toMatch(/same registry, repository, tag and OS .* as specifications\[ubuntu\]/);
+    expect(failures[1].reason).toMatch(/non-empty name/);
+    expect(failures[2].reason).toMatch(/reserved/);
   });
 
   it("refuses more entries than a console holds", () => {
-    const specifications = Array.from({ length: 20_000 }, (_, i) => ({ name: `e${i}`, version: "2", repository: `r${i}` }));
-    const { failures } = checkRegistrySettingsInputs({ specifications });
+    const entries = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`e${i}`, { version: "2", repository: `r${i}` }]));
+    const { failures } = checkRegistrySettingsInputs({ specifications: sent(entries) });
     expect(failures).toEqual([{ property: "specifications", reason: expect.stringMatching(/declares 20000 entries; a console holds at most 19999/) }]);
-    expect(checkRegistrySettingsInputs({ specifications: specifications.slice(1) }).failures).toEqual([]);
+    delete entries.e0;
+    expect(checkRegistrySettingsInputs({ specifications: sent(entries) }).failures).toEqual([]);
   });
 
   it("does not judge again an entry that arrives exactly as the last check accepted it", () => {
-    const accepted = checkRegistrySettingsInputs({ specifications: [ubuntu] }).inputs.specifications;
-    const resent = checkRegistrySettingsInputs({ specifications: [accepted.ubuntu] }, accepted);
+    const accepted = checkRegistrySettingsInputs({ specifications: sent({ ubuntu }) }).inputs.specifications;
+    const resent = checkRegistrySettingsInputs({ specifications: { ubuntu: accepted.ubuntu } }, accepted);
     expect(resent).toEqual({ inputs: expect.objectContaining({ specifications: accepted }), failures: [] });
     // The fast path is keyed on the exact text: anything else is judged in full.
     const changed = accepted.ubuntu.replace('"os":"linux"', '"os":"solaris"');
-    expect(checkRegistrySettingsInputs({ specifications: [changed] }, accepted).failures.map((f) => f.property)).toEqual(["specifications[ubuntu].os"]);
+    expect(checkRegistrySettingsInputs({ specifications: { ubuntu: changed } }, accepted).failures.map((f) => f.property)).toEqual(["specifications[ubuntu].os"]);
   });
 
   it("leaves values a preview cannot know yet unjudged", () => {
     const { failures, inputs } = checkRegistrySettingsInputs({
-      specifications: [JSON.stringify(ubuntu), UNKNOWN_VALUE],
+      specifications: { ubuntu: JSON.stringify(ubuntu), later: UNKNOWN_VALUE },
       console: { url: UNKNOWN_VALUE, username: "admin" },
     });
     expect(failures).toEqual([]);
-    expect(Object.keys(inputs.specifications)).toEqual(["ubuntu", "(not known yet) #1"]);
-    expect(inputs.specifications["(not known yet) #1"]).toBe(UNKNOWN_VALUE);
-    // With the names the SDK sends alongside, an entry not known yet keeps its name in the preview.
-    const named = checkRegistrySettingsInputs({ specifications: [JSON.stringify(ubuntu), UNKNOWN_VALUE], specificationNames: ["ubuntu", "later"] });
-    expect(Object.keys(named.inputs.specifications)).toEqual(["ubuntu", "later"]);
-    expect(named.inputs).not.toHaveProperty("specificationNames");
+    // An entry not known yet keeps its name in the preview: names are the map's keys.
+    expect(Object.keys(inputs.specifications)).toEqual(["ubuntu", "later"]);
+    expect(inputs.specifications.later).toBe(UNKNOWN_VALUE);
   });
 });
 
 describe("decodeEntryFields", () => {
-  it("reads entries as strings, and as the objects state held before entries were strings", () => {
+  it("reads entries as strings, with the name inside as earlier versions wrote them, and as the objects state held before entries were strings", () => {
     const fields = { version: "2", registry: "", repository: "library/ubuntu" };
     expect(decodeEntryFields(JSON.stringify({ ...fields, name: "ubuntu" }))).toEqual(fields);
     expect(decodeEntryFields(fields as never)).toEqual(fields);

@@ -22,6 +22,12 @@ export function emulatorConfig(emulator: Emulator): { config: Record<string, str
   return { config: { ...compute, ...cortex }, secrets: { "prismaCloudCompute:password": password, "cortex:apiKey": apiKey } };
 }
 
+/**
+ * The registry requests of a \`pulumi up\` that writes once: a read per check
+ * (its preview, then its update), then read, write, verify and the settle re-read.
+ */
+export const UP_WITH_ONE_WRITE = ["GET 200", "GET 200", "GET 200", "PUT 200", "GET 200", "GET 200"];
+
 export function writes(requests: RecordedRequest[]): RecordedRequest[] {
   return requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/authenticate"));
 }
