@@ -52,6 +52,8 @@ interface Timing {
   previewMs: number;
   upMs: number;
   hostPeakMiB: number | undefined;
+  /** Registry requests of the last `pulumi up` (its preview's and its update's checks included). */
+  upRequests?: number;
 }
 
 /** Peak RSS of every dynamic-provider host alive while `action` runs (Linux /proc, sampled every 50 ms). */
@@ -76,29 +78,37 @@ async function withHostPeak<T>(action: () => Promise<T>): Promise<{ result: T; p
   }
 }
 
-async function timedCli(project: UserProject, args: string[]): Promise<number> {
+async function timedCli(project: UserProject, args: string[], env: Record<string, string> = {}): Promise<number> {
   const started = process.hrtime.bigint();
-  await project.ok(args);
+  await project.ok(args, { env });
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 /** Median of `REPETITIONS` one-change cycles: set the change, preview, up; then flip it back for the next round. */
-async function measure(project: UserProject, change: (round: number) => Promise<void>): Promise<Timing> {
+async function measure(
+  project: UserProject,
+  change: (round: number) => Promise<void>,
+  options: { env?: Record<string, string>; emulator?: Emulator } = {},
+): Promise<Timing> {
   const previews: number[] = [];
   const ups: number[] = [];
   let hostPeakMiB: number | undefined;
+  let upRequests: number | undefined;
   for (let round = 1; round <= REPETITIONS; round++) {
     await change(round);
-    previews.push(await timedCli(project, ["preview"]));
-    const { result, peakMiB } = await withHostPeak(() => timedCli(project, ["up", "--yes"]));
+    previews.push(await timedCli(project, ["preview"], options.env));
+    options.emulator?.clearRequests();
+    const { result, peakMiB } = await withHostPeak(() => timedCli(project, ["up", "--yes"], options.env));
     ups.push(result);
+    upRequests = options.emulator?.requests().filter((r) => r.path.endsWith("/settings/registry")).length;
     if (peakMiB !== undefined) hostPeakMiB = Math.max(hostPeakMiB ?? 0, peakMiB);
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { previewMs: median(previews), upMs: median(ups), hostPeakMiB };
+  return { previewMs: median(previews), upMs: median(ups), hostPeakMiB, upRequests };
 }
 
-async function registryTiming(world: UserWorld, emulator: Emulator, size: number): Promise<Timing> {
+/** The timing as users run it, and the up again with the settle re-read off (its wait is the difference). */
+async function registryTiming(world: UserWorld, emulator: Emulator, size: number): Promise<{ timing: Timing; settleOff: Timing }> {
   emulator.reset();
   emulator.compute.setEntries([]);
   const project = UserProject.create(`bench-${size}`, { "index.ts": REGISTRY_PROGRAM }, world);
@@ -109,7 +119,10 @@ async function registryTiming(world: UserWorld, emulator: Emulator, size: number
       "prismaCloudCompute:password": password,
     });
     await project.ok(["up", "--yes"]);
-    return await measure(project, (round) => project.ok(["config", "set", "bumpedEntry", round % 2 === 1 ? `service-${size - 1}` : "none"]).then(() => undefined));
+    const bump = (round: number) => project.ok(["config", "set", "bumpedEntry", round % 2 === 1 ? `service-${size - 1}` : "none"]).then(() => undefined);
+    const timing = await measure(project, bump, { emulator });
+    const settleOff = await measure(project, bump, { emulator, env: { PRISMA_CLOUD_COMPUTE_SETTLE_MS: "0" } });
+    return { timing, settleOff };
   } finally {
     project.remove();
   }
@@ -137,19 +150,23 @@ async function main(): Promise<void> {
     const trivial = await trivialTiming(world);
     const rows: string[][] = [];
     for (const size of SIZES) {
-      const timing = await registryTiming(world, emulator, size);
+      const { timing, settleOff } = await registryTiming(world, emulator, size);
       rows.push([
         size.toLocaleString("en-US"),
         seconds(timing.previewMs),
         seconds(trivial.previewMs),
         seconds(timing.upMs),
+        seconds(settleOff.upMs),
         seconds(trivial.upMs),
+        String(timing.upRequests ?? "-"),
         mib(timing.hostPeakMiB),
         mib(trivial.hostPeakMiB),
       ]);
     }
     console.log(`Real pulumi CLI (${path.basename(path.dirname(world.cliBin))}), one entry changed, median of ${REPETITIONS}; baseline: one trivial dynamic resource, same run.`);
-    printTable(["entries", "preview", "baseline preview", "up --yes", "baseline up", "host peak RSS", "baseline host RSS"], rows);
+    console.log("`up, settle off` is the same up with PRISMA_CLOUD_COMPUTE_SETTLE_MS=0: the difference is the settle wait before the last re-read.");
+    console.log("Requests per up: one read per check (the up's preview and its update), then read, write, verify and the settle re-read.");
+    printTable(["entries", "preview", "baseline preview", "up --yes", "up, settle off", "baseline up", "requests per up", "host peak RSS", "baseline host RSS"], rows);
   } finally {
     await emulator.close();
     fs.rmSync(work, { recursive: true, force: true });

@@ -213,3 +213,47 @@ describe("findWriteDiscrepancies", () => {
     expect(discrepancies({ declared, unmanaged, released: new Set() }, [consoleEntry("a", { cap: 5 }), consoleEntry("b"), consoleEntry("u", { scanStatus: "x" })])).toEqual([]);
   });
 });
+
+describe("what a plan says it does to the console", () => {
+  const adoptedMine = (): PreviousOwnership => ({
+    names: new Map([[identity("mine"), "mine"]]),
+    adopted: new Map([[identity("mine"), { ...toWireEntry(entry("mine")), id: "id-mine", cap: 9 }]]),
+  });
+
+  it("restores an adopted entry in managed mode, in place, and removes it in authoritative mode, saying which", () => {
+    const remote = [consoleEntry("mine", { cap: 5 }), consoleEntry("other")];
+    const managed = planRegistryWrite(remote, {}, adoptedMine(), { mode: "managed" });
+    expect(managed.entries[0]).toEqual({ ...toWireEntry(entry("mine")), id: "id-mine", cap: 9 });
+    expect(managed.effects).toEqual({ mine: expect.stringMatching(/^restore: 2 docker.io\/mine:latest goes back/) });
+    expect(managed.released.size).toBe(0);
+
+    const deleting = planRegistryWrite(remote, {}, adoptedMine(), { mode: "managed", releaseAdopted: "delete" });
+    expect(deleting.entries.map((e) => e.repository)).toEqual(["other"]);
+    expect(deleting.effects.mine).toMatch(/releaseAdopted: "delete"/);
+
+    const authoritative = planRegistryWrite(remote, {}, adoptedMine(), { mode: "authoritative" });
+    expect(authoritative.entries).toEqual([]);
+    expect(authoritative.effects).toEqual({
+      mine: expect.stringMatching(/^remove: authoritative mode .*which this stack adopted, is not put back/),
+      "console: 2 docker.io/other:latest": expect.stringMatching(/^remove: authoritative mode/),
+    });
+  });
+
+  it("names renames, replacements, changed fields and entries missing from the console", () => {
+    const remote = [consoleEntry("a", { cap: 1 }), consoleEntry("b"), consoleEntry("c")];
+    const previous = owned("a", "b", "c", "gone");
+    const plan = planRegistryWrite(
+      remote,
+      { a: entry("a", { cap: 2 }), "b-renamed": entry("b"), c: entry("c-retagged"), gone: entry("gone") },
+      previous,
+      { mode: "managed" },
+    );
+    expect(plan.effects).toEqual({
+      a: "change cap",
+      "b-renamed": 'rename from "b": the console entry stays',
+      c: expect.stringMatching(/^replace: the console entry 2 docker.io\/c:latest is removed and a new one is added at the end/),
+      gone: "add back: the entry is missing from the console",
+    });
+    expect(plan.entries.map((e) => e.repository)).toEqual(["a", "b", "c-retagged", "gone"]);
+  });
+});
