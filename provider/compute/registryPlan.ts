@@ -89,8 +89,9 @@ export function planRegistryWrite(
   const identityByName = new Map<string, string>();
   for (const [name, fields] of Object.entries(declared)) {
     const wire = toWireEntry(fields);
-    declaredByIdentity.set(identityOf(wire), { name, wire });
-    identityByName.set(name, identityOf(wire));
+    const identity = identityOf(wire);
+    declaredByIdentity.set(identity, { name, wire });
+    identityByName.set(name, identity);
   }
   const entries: WireEntry[] = [];
   const written = new Map<string, WireEntry>();
@@ -101,6 +102,8 @@ export function planRegistryWrite(
   const adoptionRecords = new Map<string, WireEntry>();
   const effects: Record<string, string> = {};
   const placed = new Set<string>();
+  /** Whether the list to write differs from the console's; tracked per entry, as a deep compare of 20,000 entries costs more than the plan. */
+  let changesConsole = false;
   /** Identities whose first console entry has been seen: later ones are duplicates no program declared. */
   const seen = new Set<string>();
 
@@ -111,11 +114,12 @@ export function planRegistryWrite(
     const mine = declaredByIdentity.get(identity);
     const ownedName = first ? previous.names.get(identity) : undefined;
     if (mine && first) {
-      const merged = { ...unmodeledFields(entry), ...mine.wire };
+      const merged = Object.assign(unmodeledFields(entry), mine.wire);
       entries.push(merged);
       written.set(mine.name, merged);
       placed.add(identity);
       const changed = changedFields(entry, merged);
+      if (changed.length > 0) changesConsole = true;
       const record = previous.adopted.get(identity);
       if (record !== undefined) {
         if (record !== null) adoptionRecords.set(identity, record);
@@ -135,9 +139,11 @@ export function planRegistryWrite(
       const record = previous.adopted.get(identity) ?? withoutServerStatus(entry);
       entries.push(record);
       unmanaged.push(record);
+      if (!isDeepStrictEqual(configurationOf(record), configurationOf(entry)) || record.id !== entry.id) changesConsole = true;
       effects[effectKeyFor(ownedName, identityByName, identity, entry)] = `restore: ${describeIdentity(entry)} goes back to the fields it had before this stack adopted it`;
     } else if (mode === "authoritative" || ownedName !== undefined) {
       removed.push(describeIdentity(entry));
+      changesConsole = true;
       if (ownedName !== undefined && !declaredByIdentity.has(identity)) released.add(identity);
       if (ownedName !== undefined) {
         const replaced = identityByName.get(ownedName);
@@ -163,6 +169,7 @@ export function planRegistryWrite(
     entries.push(wire);
     written.set(name, wire);
     added.push(name);
+    changesConsole = true;
     if (previous.names.has(identity) && previous.names.get(identity) === name) {
       effects[name] = "add back: the entry is missing from the console";
     }
@@ -170,7 +177,6 @@ export function planRegistryWrite(
   // Keep the declaration order for the map of what was written.
   const declaredInOrder = new Map(Object.keys(declared).map((name) => [name, written.get(name) as WireEntry]));
   if (entries.length > MAX_REGISTRY_ENTRIES) throw new RegistryCapError(declaredInOrder.size, unmanaged.length);
-  const changesConsole = !isDeepStrictEqual(entries, remote.map(withoutServerStatus));
   return { entries, declared: declaredInOrder, unmanaged, added, adopted, removed, released, adoptionRecords, effects, changesConsole };
 }
 
@@ -187,18 +193,27 @@ function uniqueKey(taken: Readonly<Record<string, string>>, key: string): string
   return `${key} #${n}`;
 }
 
-/** The modeled fields whose value a write changes, in the API's names, sorted. */
+const MODELED_FIELDS_SORTED = [...MODELED_WIRE_FIELDS].sort();
+
+/**
+ * The modeled fields whose value a write changes, in the API's names, sorted;
+ * a value the console may leave out ("", [], null) counts as absent.
+ */
 function changedFields(before: WireEntry, after: WireEntry): string[] {
-  const fields = new Set([...Object.keys(before), ...Object.keys(after)].filter((field) => MODELED_WIRE_FIELDS.has(field)));
-  return [...fields].filter((field) => !isDeepStrictEqual(present(before[field]), present(after[field]))).sort();
+  return MODELED_FIELDS_SORTED.filter((field) => {
+    const a = present(before[field]);
+    const b = present(after[field]);
+    return a !== b && (typeof a !== "object" || typeof b !== "object" || !isDeepStrictEqual(a, b));
+  });
 }
+
+const STATUS_FIELDS: ReadonlySet<string> = new Set(SERVER_STATUS_FIELDS);
 
 /** Fields a console entry carries that this package does not model (kept when adopting or updating it), plus its id. */
 function unmodeledFields(entry: WireEntry): WireEntry {
   const kept: WireEntry = {};
-  const status = new Set<string>(SERVER_STATUS_FIELDS);
-  for (const [field, value] of Object.entries(entry)) {
-    if (!MODELED_WIRE_FIELDS.has(field) && !status.has(field)) kept[field] = value;
+  for (const field in entry) {
+    if (!MODELED_WIRE_FIELDS.has(field) && !STATUS_FIELDS.has(field)) kept[field] = entry[field];
   }
   return kept;
 }
