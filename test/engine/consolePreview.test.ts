@@ -64,6 +64,14 @@ describe("the preview shows what the apply does to the console, under the real C
     expect(preview).toContain(`adopted: "adopt: takes over the console's entry 2 registry.example.com/team/adopted:stable (linux) (id ${CONSOLE_ID}) and changes cap, excludedTags`);
     await project.ok(["up", "--yes"]);
     expect(session.emulator.compute.entries()[0]).toMatchObject({ id: CONSOLE_ID, cap: 5 });
+
+    // The record of the entry as it was (every field, whatever a console entry carries) is a secret in the state.
+    const exported = JSON.parse((await project.ok(["stack", "export"])).stdout) as {
+      deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] };
+    };
+    const settings = exported.deployment.resources.find((r) => r.type.endsWith(":RegistrySettings"));
+    expect(settings?.outputs?.adoptionRecords).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: expect.any(String) });
+    expect(JSON.stringify(exported)).not.toContain("nightly");
   });
 
   it("shows a rename as a rename, and applies it without a write", async () => {
