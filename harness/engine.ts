@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { captureProgram, type CapturedResource, type Program, type ProgramOptions } from "./program";
-import { ProviderHost, type CheckFailure, type DiffResult, type ResourceRef } from "./providerHost";
+import { ProviderHost, ResourceInitFailedError, type CheckFailure, type DiffResult, type ResourceRef } from "./providerHost";
 import type { PolicyHost, PolicyDiagnostic } from "./policyHost";
 import { secretKeys, unwrapSecrets, type PropertyMap } from "./secrets";
 
@@ -222,7 +222,10 @@ export class Engine {
       await this.apply(step, () => this.host.delete(old, old.id, old.outputs, old.inputs));
       this.resources = this.resources.filter((r) => r !== old);
     } else if (step.op === "update" && old) {
-      const outputs = await this.apply(step, () => this.host.update(old, old.id, old.outputs, news, old.inputs));
+      const outputs = await this.apply(step, () => this.host.update(old, old.id, old.outputs, news, old.inputs), (failed) => {
+        // As the engine: what the provider says it left behind is recorded before the step fails.
+        Object.assign(old, { inputs: news, outputs: failed.properties, secretKeys: secretKeysOfStep });
+      });
       Object.assign(old, { inputs: news, outputs, secretKeys: secretKeysOfStep });
     } else if (step.op === "import" && step.importId) {
       const imported = await this.apply(step, () => this.importResource(step, step.importId as string, news));
@@ -233,7 +236,9 @@ export class Engine {
         await this.apply(step, () => this.host.delete(old, old.id, old.outputs, old.inputs));
         this.resources = this.resources.filter((r) => r !== old);
       }
-      const created = await this.apply(step, () => this.host.create(step, news));
+      const created = await this.apply(step, () => this.host.create(step, news), (failed) => {
+        this.resources.push({ ...ref(step), id: failed.id, inputs: news, outputs: failed.properties, secretKeys: secretKeysOfStep });
+      });
       if (old && !deleteFirst) {
         await this.apply(step, () => this.host.delete(old, old.id, old.outputs, old.inputs));
       }
@@ -255,10 +260,11 @@ export class Engine {
     return { id: read.id, outputs: read.properties };
   }
 
-  private async apply<T>(step: Step, operation: () => Promise<T>): Promise<T> {
+  private async apply<T>(step: Step, operation: () => Promise<T>, recordPartial?: (failed: ResourceInitFailedError) => void): Promise<T> {
     try {
       return await operation();
     } catch (error) {
+      if (error instanceof ResourceInitFailedError) recordPartial?.(error);
       throw new StepFailedError(step, error instanceof Error ? error : new Error(String(error)));
     }
   }

@@ -2,6 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { startChildServer, type ChildServer } from "./childServer";
 import { callUnary, grpcChannelOptions } from "./grpcCall";
 import type { PropertyMap } from "./secrets";
@@ -29,6 +30,34 @@ export interface ResourceRef {
   urn: string;
   type: string;
   name: string;
+}
+
+/**
+ * A create or update that failed after the resource came to exist: the
+ * provider returned its id and properties with the error, and the engine
+ * records them in the state.
+ */
+export class ResourceInitFailedError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: PropertyMap,
+  ) {
+    super(message);
+    this.name = "ResourceInitFailedError";
+  }
+}
+
+/** The error as the engine reads it: with the id and properties packed in its status details, a partial result. */
+function withInitFailure(error: unknown): unknown {
+  const details = (error as { metadata?: grpc.Metadata } | null)?.metadata?.get("grpc-status-details-bin")[0];
+  if (!(details instanceof Buffer)) return error;
+  for (const detail of statusproto.Status.deserializeBinary(details).getDetailsList()) {
+    if (!detail.getTypeUrl().endsWith("pulumirpc.ErrorResourceInitFailed")) continue;
+    const failed = provproto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+    return new ResourceInitFailedError((error as Error).message, failed.getId(), fromStruct(failed.getProperties()));
+  }
+  return error;
 }
 
 const toStruct = (value: PropertyMap) => Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
@@ -106,7 +135,9 @@ export class ProviderHost {
   async create(ref: ResourceRef, properties: PropertyMap): Promise<{ id: string; properties: PropertyMap }> {
     const request = new provproto.CreateRequest();
     request.setUrn(ref.urn).setName(ref.name).setType(ref.type).setProperties(toStruct(properties));
-    const response = await callUnary<provproto.CreateRequest, provproto.CreateResponse>(this.client.create.bind(this.client), request);
+    const response = await callUnary<provproto.CreateRequest, provproto.CreateResponse>(this.client.create.bind(this.client), request).catch(
+      (error: unknown) => Promise.reject(withInitFailure(error)),
+    );
     return { id: response.getId(), properties: fromStruct(response.getProperties()) };
   }
 
@@ -126,7 +157,9 @@ export class ProviderHost {
     const request = new provproto.UpdateRequest();
     request.setUrn(ref.urn).setName(ref.name).setType(ref.type).setId(id);
     request.setOlds(toStruct(olds)).setNews(toStruct(news)).setOldInputs(toStruct(oldInputs));
-    const response = await callUnary<provproto.UpdateRequest, provproto.UpdateResponse>(this.client.update.bind(this.client), request);
+    const response = await callUnary<provproto.UpdateRequest, provproto.UpdateResponse>(this.client.update.bind(this.client), request).catch(
+      (error: unknown) => Promise.reject(withInitFailure(error)),
+    );
     return fromStruct(response.getProperties());
   }
 

@@ -21,6 +21,8 @@ export interface ConsoleArgs {
   auth?: pulumi.Input<"token" | "basic">;
   /** Turns TLS certificate verification off. Only for a lab console; never needed with `caCert`. */
   insecureSkipTlsVerify?: pulumi.Input<boolean>;
+  /** The console project whose list to manage (`?project=` on every request); the console's own when absent. */
+  project?: pulumi.Input<string>;
 }
 
 export interface RegistrySettingsArgs {
@@ -53,6 +55,8 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
   declare readonly specifications: pulumi.Output<Record<string, string>>;
   declare readonly mode: pulumi.Output<"managed" | "authoritative">;
   declare readonly consoleUrl: pulumi.Output<string>;
+  /** The console project the entries live in; undefined for the console's own list. */
+  declare readonly consoleProject: pulumi.Output<string | undefined>;
   /** Entries this resource manages in the console. */
   declare readonly managedCount: pulumi.Output<number>;
   /** Entries in the console that no program declared, left untouched. */
@@ -77,6 +81,7 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
         releaseAdopted: args.releaseAdopted,
         console: withSecretFields(args, SECRET_FIELDS).console,
         consoleUrl: undefined,
+        consoleProject: undefined,
         managedCount: undefined,
         unmanagedCount: undefined,
         adopted: undefined,

@@ -33,8 +33,10 @@ export interface RegistryWritePlan {
   entries: WireEntry[];
   /** Declared entries in the order written, by name, as the API will hold them. */
   declared: Map<string, WireEntry>;
-  /** Console entries the list keeps that this stack does not own after the write (restored ones as restored). */
+  /** Console entries the list keeps that this stack does not own after the write, as read. */
   unmanaged: WireEntry[];
+  /** Adopted entries the write puts back as they were: this stack's doing, so they must hold after it too. */
+  restored: WireEntry[];
   added: string[];
   adopted: string[];
   /** Console entries the write drops, described for messages. */
@@ -96,6 +98,7 @@ export function planRegistryWrite(
   const entries: WireEntry[] = [];
   const written = new Map<string, WireEntry>();
   const unmanaged: WireEntry[] = [];
+  const restored: WireEntry[] = [];
   const adopted: string[] = [];
   const removed: string[] = [];
   const released = new Set<string>();
@@ -138,7 +141,7 @@ export function planRegistryWrite(
     } else if (ownedName !== undefined && mode === "managed" && previous.adopted.has(identity) && releaseAdopted === "restore") {
       const record = previous.adopted.get(identity) ?? withoutServerStatus(entry);
       entries.push(record);
-      unmanaged.push(record);
+      restored.push(record);
       if (!isDeepStrictEqual(configurationOf(record), configurationOf(entry)) || record.id !== entry.id) changesConsole = true;
       effects[effectKeyFor(ownedName, identityByName, identity, entry)] = `restore: ${describeIdentity(entry)} goes back to the fields it had before this stack adopted it`;
     } else if (mode === "authoritative" || ownedName !== undefined) {
@@ -170,14 +173,17 @@ export function planRegistryWrite(
     written.set(name, wire);
     added.push(name);
     changesConsole = true;
+    // An adopted entry deleted in the console since is written again as declared, and still goes back as it was when released.
+    const record = previous.adopted.get(identity);
+    if (record) adoptionRecords.set(identity, record);
     if (previous.names.has(identity) && previous.names.get(identity) === name) {
       effects[name] = "add back: the entry is missing from the console";
     }
   }
   // Keep the declaration order for the map of what was written.
   const declaredInOrder = new Map(Object.keys(declared).map((name) => [name, written.get(name) as WireEntry]));
-  if (entries.length > MAX_REGISTRY_ENTRIES) throw new RegistryCapError(declaredInOrder.size, unmanaged.length);
-  return { entries, declared: declaredInOrder, unmanaged, added, adopted, removed, released, adoptionRecords, effects, changesConsole };
+  if (entries.length > MAX_REGISTRY_ENTRIES) throw new RegistryCapError(declaredInOrder.size, unmanaged.length + restored.length);
+  return { entries, declared: declaredInOrder, unmanaged, restored, added, adopted, removed, released, adoptionRecords, effects, changesConsole };
 }
 
 /** The name an effect on a released entry is shown under: its old name, unless a declared entry now has that name. */
@@ -231,7 +237,7 @@ export interface WriteDiscrepancies {
  * there, or an entry of others lost or changed.
  */
 export function findWriteDiscrepancies(
-  plan: Pick<RegistryWritePlan, "declared" | "unmanaged" | "released">,
+  plan: Pick<RegistryWritePlan, "declared" | "unmanaged" | "restored" | "released">,
   readBack: readonly WireEntry[],
 ): WriteDiscrepancies {
   const byIdentity = new Map<string, WireEntry[]>();
@@ -252,7 +258,13 @@ export function findWriteDiscrepancies(
     const changed = Object.keys(wire).filter((field) => field !== "id" && !isDeepStrictEqual(present(found[field]), present(wire[field])));
     if (changed.length > 0) ours.push(`declared entry "${name}" has different ${changed.join(", ")}`);
   }
-  // Each unmanaged entry must match one of the remaining entries with its identity, each matched once.
+  // An entry put back must be there as it was; then each unmanaged entry must match one of the rest, each matched once.
+  for (const entry of plan.restored) {
+    const candidates = byIdentity.get(identityOf(entry)) ?? [];
+    const index = candidates.findIndex((c) => isDeepStrictEqual(configurationOf(c), configurationOf(entry)));
+    if (index >= 0) candidates.splice(index, 1);
+    else ours.push(`entry ${describeIdentity(entry)}, which this stack put back as it was before adopting it, ${candidates.length === 0 ? "is missing" : "was changed"}`);
+  }
   for (const entry of plan.unmanaged) {
     const candidates = byIdentity.get(identityOf(entry)) ?? [];
     const expected = configurationOf(entry);

@@ -56,6 +56,23 @@ export interface ProviderContext {
   clientOptions?: ComputeClientOptions;
 }
 
+/**
+ * A failure after the console was written: carries what was written (`id`,
+ * `properties`), which the dynamic-provider host hands the engine as a
+ * partial result, so the state keeps the entries and adoption records the
+ * console now holds.
+ */
+export class WrittenThenFailedError extends Error {
+  constructor(
+    cause: Error,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+  ) {
+    super(cause.message);
+    this.name = cause.name;
+  }
+}
+
 export class ConcurrentWriteError extends Error {
   constructor(
     problems: string[],
@@ -99,15 +116,10 @@ export async function check(
   try {
     const { client } = connect(declared, context);
     const remote = await client.getRegistryEntries();
-    const plan = planRegistryWrite(remote, decodeSpecifications(declared.specifications), ownershipFromInputs(olds), declared);
-    const newlyAdopted = plan.adopted.map((name) => [name, describeIdentity(plan.declared.get(name) ?? {})]);
-    const unchanged = isDeepStrictEqual(declaredPart(olds), declaredPart(declared));
+    const previous = ownershipFromInputs(olds);
+    const plan = planRegistryWrite(remote, decodeSpecifications(declared.specifications), previous, declared);
     return {
-      inputs: {
-        ...unread,
-        adopted: { ...unread.adopted, ...Object.fromEntries(newlyAdopted) },
-        consoleChanges: stampConsoleChanges(unread.consoleChanges, plan.effects, unchanged),
-      },
+      inputs: { ...unread, adopted: adoptedNames(plan, previous), consoleChanges: stampConsoleChanges(unread.consoleChanges, plan.effects) },
       failures: [],
     };
   } catch (error) {
@@ -119,24 +131,29 @@ export async function check(
   }
 }
 
-/** What the program declares, without what check adds from the console. */
-function declaredPart(inputs: Partial<RegistrySettingsInputs>): unknown {
-  const { adopted: _adopted, consoleChanges: _changes, consoleUrl: _url, consoleProject: _project, ...declared } = inputs;
-  return declared;
+/**
+ * Declared entries this stack adopted (now or before), by name, each
+ * described: what `adopted` shows. `previous` counts adoptions whose record
+ * is not at hand (a preview has inputs only).
+ */
+function adoptedNames(plan: Pick<RegistryWritePlan, "declared" | "adoptionRecords">, previous?: PreviousOwnership): Record<string, string> {
+  const adopted: Record<string, string> = {};
+  for (const [name, wire] of plan.declared) {
+    const identity = identityOf(wire);
+    if (plan.adoptionRecords.has(identity) || previous?.adopted.has(identity)) adopted[name] = describeIdentity(wire);
+  }
+  return adopted;
 }
 
 /**
  * The coming apply's effects stamped with its number and laid over the rows
- * of earlier applies, which stay as they were so the engine's diff shows only
- * the new ones. With nothing to do and nothing declared differently, the map
- * is emptied: the apply that records that is a no-op, and shows nothing.
+ * of earlier applies, which stay as they were, so the engine's diff shows only
+ * the new ones. Rows are never dropped: a dropped row would show as removed in
+ * the next preview, and numbers that start again could repeat a row the state
+ * still holds (the same drift twice), which no diff would see.
  */
-export function stampConsoleChanges(
-  previous: Readonly<Record<string, string>>,
-  effects: Readonly<Record<string, string>>,
-  declaredUnchanged: boolean,
-): Record<string, string> {
-  if (Object.keys(effects).length === 0) return declaredUnchanged ? {} : { ...previous };
+export function stampConsoleChanges(previous: Readonly<Record<string, string>>, effects: Readonly<Record<string, string>>): Record<string, string> {
+  if (Object.keys(effects).length === 0) return { ...previous };
   const last = Math.max(0, ...Object.values(previous).map((row) => Number(/\(#(\d+)\)$/.exec(row)?.[1] ?? 0)));
   const stamped = Object.fromEntries(Object.entries(effects).map(([key, effect]) => [key, `${effect} (#${last + 1})`]));
   return { ...previous, ...stamped };
@@ -152,7 +169,11 @@ function carriedAdoptions(olds: Partial<RegistrySettingsInputs>, inputs: Declare
   }
   const carried: Record<string, string> = {};
   for (const [name, text] of Object.entries(inputs.specifications)) {
-    if (isUnknown(text)) continue;
+    if (isUnknown(text)) {
+      // Not known yet in a preview: it keeps what it had, under its name.
+      if (olds.adopted[name] !== undefined) carried[name] = olds.adopted[name];
+      continue;
+    }
     const description = adoptedIdentities.get(identityOfFields(decodeEntryFields(text)));
     if (description !== undefined) carried[name] = description;
   }
@@ -317,16 +338,41 @@ async function write(
   id: string,
   context: ProviderContext,
 ): Promise<RegistrySettingsOutputs> {
+  const progress: WriteProgress = {};
+  try {
+    return await writeUntilSettled(client, target, inputs, previousState, id, context, progress);
+  } catch (error) {
+    // Once the console holds our write, a failure must still leave its entries and adoption records in the state.
+    if (progress.written === undefined || !(error instanceof Error) || error instanceof ConcurrentWriteError) throw error;
+    throw new WrittenThenFailedError(error, id, { ...progress.written });
+  }
+}
+
+interface WriteProgress {
+  /** What the console holds since our last write. */
+  written?: RegistrySettingsOutputs;
+}
+
+async function writeUntilSettled(
+  client: ComputeClient,
+  target: ConsoleTarget,
+  inputs: RegistrySettingsInputs,
+  previousState: Partial<PreviousState>,
+  id: string,
+  context: ProviderContext,
+  progress: WriteProgress,
+): Promise<RegistrySettingsOutputs> {
   const declared = decodeSpecifications(inputs.specifications);
   let previous = ownershipFromState(previousState);
   const readAt = Date.now();
   let remote = await client.getRegistryEntries();
   for (let attempt = 1; ; attempt += 1) {
     const plan = planRegistryWrite(remote, declared, previous, inputs);
-    if (attempt === 1 && plan.changesConsole) refuseShrunkenList(previousState.unmanagedCount, plan.unmanaged.length, context);
+    if (attempt === 1 && plan.changesConsole) refuseShrunkenList(previousState.unmanagedCount, plan.unmanaged.length + plan.restored.length, context);
     const outs = outputsOf(inputs, target, plan);
     if (!plan.changesConsole) return outs;
     await client.putRegistryEntries(plan.entries, inputs.scanLater);
+    progress.written = outs;
     const settleMs = settleDelayMs(Date.now() - readAt, context);
     let readBack = await client.getRegistryEntries();
     let problems = findWriteDiscrepancies(plan, readBack);
@@ -364,7 +410,8 @@ function outputsOf(inputs: RegistrySettingsInputs, target: ConsoleTarget, plan: 
     ...targetFields(target),
     consoleUrl: target.url,
     managedCount: plan.declared.size,
-    unmanagedCount: plan.unmanaged.length,
+    unmanagedCount: plan.unmanaged.length + plan.restored.length,
+    adopted: adoptedNames(plan),
     adoptionRecords: Object.fromEntries([...plan.adoptionRecords].map(([identity, record]) => [identity, canonicalJson(record)])),
   };
 }

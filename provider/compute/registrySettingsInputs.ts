@@ -56,7 +56,11 @@ const topLevelSchema = z.object({
   console: consoleArgsSchema.optional(),
 });
 
-/** Names of entries a refresh found in the console that no program declared (authoritative mode only). */
+/**
+ * Names under which earlier versions recorded, on refresh, console entries no
+ * program declared (authoritative mode). Still reserved, and never counted as
+ * this stack's when read from such a state.
+ */
 export const UNDECLARED_ENTRY_PREFIX = "undeclared:";
 
 /**
@@ -107,7 +111,7 @@ export function checkRegistrySettingsInputs(
     }
     if (name.trim() === "") failures.push({ property: path, reason: "is required: a non-empty name that identifies the entry" });
     if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) {
-      failures.push({ property: path, reason: `names starting with "${UNDECLARED_ENTRY_PREFIX}" are reserved for entries a refresh found in the console` });
+      failures.push({ property: path, reason: `names starting with "${UNDECLARED_ENTRY_PREFIX}" are reserved (earlier versions recorded console entries under them)` });
     }
     const { known, unknown } = splitUnknown(fields);
     if ("credential" in known) {

@@ -156,6 +156,24 @@ describe("RegistrySettings adopting a console entry", () => {
   });
 });
 
+describe("RegistrySettings failing after its write", () => {
+  it("keeps what it wrote, adoption records included, so destroy still puts the adopted entry back", async () => {
+    const before = await startWithAdoptableEntry();
+    // The write lands; every read after it fails.
+    session.emulator.faults.afterApply({ api: "compute", method: "PUT" }, () =>
+      session.emulator.faults.failNext(50, 500, { api: "compute", method: "GET", pathIncludes: "/settings/registry" }),
+    );
+    const error = await session.engine!.up(program({ cap: 5 })).catch((e: Error) => e);
+    expect(String(error)).toMatch(/GET \/api\/v1\/settings\/registry failed with HTTP 500/);
+    expect(session.emulator.compute.entries()[0]).toMatchObject({ id: CONSOLE_ID, cap: 5 });
+    expect(Object.keys(session.engine!.find("compute")?.outputs.adoptionRecords ?? {})).toHaveLength(1);
+
+    session.emulator.faults.clear();
+    await session.engine!.destroy();
+    expect(configured()).toEqual(before);
+  });
+});
+
 describe("RegistrySettings with drift in the console", () => {
   it("shows an entry of ours edited or deleted in the console in the next preview, and a plain up repairs it", async () => {
     session.engine = await startComputeEngine(session.emulator);
@@ -180,5 +198,18 @@ describe("RegistrySettings with drift in the console", () => {
     // Nothing left to do: the next run is a no-op that shows nothing.
     const settled = await session.engine.up(program({ extra: true }));
     expect(settled.steps[0].op).toBe("same");
+
+    // The same drift again, after that no-op: seen and repaired again, under a new number.
+    session.emulator.compute.setEntries([{ ...session.emulator.compute.entries()[0], cap: 1, excludedTags: ["x"] }]);
+    const again = await session.engine.up(program({ extra: true }));
+    expect(again.steps[0].op).toBe("update");
+    expect(again.steps[0].news?.consoleChanges).toEqual({
+      adopted: "change cap, excludedTags (#2)",
+      extra: "add back: the entry is missing from the console (#2)",
+    });
+    expect(session.emulator.compute.entries().map((e) => [e.repository, e.cap])).toEqual([
+      ["team/adopted", 5],
+      ["team/extra", undefined],
+    ]);
   });
 });

@@ -240,6 +240,7 @@ describe("RegistrySettings in a console project", () => {
       const projects = consoleWithProjects.requests().map((r) => `${r.method} ${r.path.replace(/^\/api\/v1/, "")} ${r.query.project}`);
       expect(new Set(projects)).toEqual(new Set(["POST /authenticate Team A", "GET /settings/registry Team A", "PUT /settings/registry Team A"]));
       expect(session.engine.find("compute")?.id).toBe(`${consoleWithProjects.computeUrl}/settings/registry?project=Team%20A`);
+      expect(session.engine.find("compute")?.outputs).toMatchObject({ consoleProject: "Team A", managedCount: 2, unmanagedCount: 1 });
 
       // A resource stays on its project, as on its console: the preview stops before any request.
       await session.engine.stop();

@@ -22,7 +22,7 @@ const identity = (repository: string) => identityOf(toWireEntry(entry(repository
 /** A stack that declared these repositories before, each under its repository's name, none adopted. */
 const owned = (...repos: string[]): PreviousOwnership => ({ names: new Map(repos.map((r) => [identity(r), r])), adopted: new Map() });
 /** Every discrepancy after a write, this stack's first. */
-const discrepancies = (plan: Pick<RegistryWritePlan, "declared" | "unmanaged" | "released">, readBack: Record<string, unknown>[]) => {
+const discrepancies = (plan: Pick<RegistryWritePlan, "declared" | "unmanaged" | "restored" | "released">, readBack: Record<string, unknown>[]) => {
   const { ours, others } = findWriteDiscrepancies(plan, readBack);
   return [...ours, ...others];
 };
@@ -204,13 +204,13 @@ describe("findWriteDiscrepancies", () => {
     ]);
     const unmanaged = [consoleEntry("u")];
     const readBack = [consoleEntry("a", { cap: 7 })];
-    const problems = discrepancies({ declared, unmanaged, released: new Set() }, readBack);
+    const problems = discrepancies({ declared, unmanaged, restored: [], released: new Set() }, readBack);
     expect(problems).toEqual([
       expect.stringMatching(/"a" has different cap/),
       expect.stringMatching(/"b" .* is missing/),
       expect.stringMatching(/unmanaged entry .*u:latest is missing/),
     ]);
-    expect(discrepancies({ declared, unmanaged, released: new Set() }, [consoleEntry("a", { cap: 5 }), consoleEntry("b"), consoleEntry("u", { scanStatus: "x" })])).toEqual([]);
+    expect(discrepancies({ declared, unmanaged, restored: [], released: new Set() }, [consoleEntry("a", { cap: 5 }), consoleEntry("b"), consoleEntry("u", { scanStatus: "x" })])).toEqual([]);
   });
 });
 
@@ -226,6 +226,12 @@ describe("what a plan says it does to the console", () => {
     expect(managed.entries[0]).toEqual({ ...toWireEntry(entry("mine")), id: "id-mine", cap: 9 });
     expect(managed.effects).toEqual({ mine: expect.stringMatching(/^restore: 2 docker.io\/mine:latest goes back/) });
     expect(managed.released.size).toBe(0);
+    // The entry put back is this stack's doing: another writer undoing it is ours to repair.
+    expect(discrepancies(managed, managed.entries)).toEqual([]);
+    expect(discrepancies(managed, [consoleEntry("mine", { cap: 5 }), consoleEntry("other")])).toEqual([
+      expect.stringMatching(/which this stack put back as it was before adopting it, was changed/),
+    ]);
+    expect(findWriteDiscrepancies(managed, [consoleEntry("other")]).ours).toEqual([expect.stringMatching(/put back .* is missing/)]);
 
     const deleting = planRegistryWrite(remote, {}, adoptedMine(), { mode: "managed", releaseAdopted: "delete" });
     expect(deleting.entries.map((e) => e.repository)).toEqual(["other"]);
