@@ -12,7 +12,8 @@ export interface FaultMatch {
 }
 
 export type Fault =
-  | { kind: "fail"; status: FaultStatus; retryAfterSeconds?: number }
+  /** `quoteRequest`: the error message quotes the request back, authorization header and body, as a careless API does. */
+  | { kind: "fail"; status: FaultStatus; retryAfterSeconds?: number; quoteRequest?: boolean }
   | { kind: "drop"; when: DropMoment }
   /** A 200 whose body a misbehaving console might send (not applied, nothing stored). */
   | { kind: "answer"; body: unknown };
@@ -64,14 +65,14 @@ export class FaultPlan {
     return this.latencyMs;
   }
 
-  failNext(count: number, status: FaultStatus, options: FaultMatch & { retryAfterSeconds?: number } = {}): void {
+  failNext(count: number, status: FaultStatus, options: FaultMatch & { retryAfterSeconds?: number; quoteRequest?: boolean } = {}): void {
     assertCount(count);
     if (!FAULT_STATUSES.has(status)) throw new RangeError(`unsupported fault status ${status}`);
-    const { retryAfterSeconds, ...match } = options;
+    const { retryAfterSeconds, quoteRequest, ...match } = options;
     if (retryAfterSeconds !== undefined && (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0)) {
       throw new RangeError(`retryAfterSeconds must be a non-negative integer, got ${retryAfterSeconds}`);
     }
-    this.enqueue(count, { kind: "fail", status, retryAfterSeconds }, match);
+    this.enqueue(count, { kind: "fail", status, retryAfterSeconds, quoteRequest }, match);
   }
 
   /** Answers the next matching requests 200 with `body` instead of handling them. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ApiHandler, ApiRequest, ApiResponse, RequestBody } from "./exchange";
 import type { Fault, FaultPlan } from "./faults";
+import { redact } from "../provider/http/redaction";
 import type { RecordedApi, RequestRecorder } from "./recorder";
 
 /** 19,999 registry entries are about 10 MB of JSON; this leaves ample headroom. */
@@ -13,6 +14,8 @@ export interface ServerDependencies {
   cortex: ApiHandler;
   faults: FaultPlan;
   recorder: RequestRecorder;
+  /** The emulator's own credentials: redacted from recorded bodies in whatever form a client sent them. */
+  secrets: () => readonly string[];
 }
 
 export interface RunningServer {
@@ -47,8 +50,9 @@ async function readBody(request: IncomingMessage): Promise<BodyRead> {
   }
 }
 
-function faultResponse(handler: ApiHandler, fault: Extract<Fault, { kind: "fail" }>): ApiResponse {
-  const message = fault.status === 429 ? "Too many requests" : `injected fault: HTTP ${fault.status}`;
+function faultResponse(handler: ApiHandler, fault: Extract<Fault, { kind: "fail" }>, request: ApiRequest, bodyText: string | undefined): ApiResponse {
+  const quoted = fault.quoteRequest ? ` while handling authorization "${String(request.headers.authorization ?? "")}" and body ${bodyText ?? ""}` : "";
+  const message = (fault.status === 429 ? "Too many requests" : `injected fault: HTTP ${fault.status}`) + quoted;
   const response = handler.errorResponse(fault.status, message);
   if (fault.retryAfterSeconds === undefined) return response;
   return { ...response, headers: { ...response.headers, "Retry-After": String(fault.retryAfterSeconds) } };
@@ -129,7 +133,7 @@ export class EmulatorServer {
         : api === "cortex" && (method === "POST" || method === "PUT")
           ? CONNECTOR_SECRET_KEYS
           : undefined;
-      record.jsonBody = masked ? maskBody(bodyRead.text, masked) : bodyRead.text;
+      record.jsonBody = redact(masked ? maskBody(bodyRead.text, masked) : bodyRead.text, this.dependencies.secrets());
     }
 
     let reply: ApiResponse | undefined;
@@ -148,7 +152,7 @@ export class EmulatorServer {
         headers: request.headers,
         body: bodyRead.body,
       };
-      reply = this.answer(this.dependencies[api], apiRequest, fault);
+      reply = this.answer(this.dependencies[api], apiRequest, fault, target.body);
       if (reply && reply.status >= 200 && reply.status < 300) faults.runAfterApply(target);
     }
 
@@ -162,8 +166,8 @@ export class EmulatorServer {
   }
 
   /** Undefined means the connection is to be dropped. */
-  private answer(handler: ApiHandler, request: ApiRequest, fault: Fault | undefined): ApiResponse | undefined {
-    if (fault?.kind === "fail") return faultResponse(handler, fault);
+  private answer(handler: ApiHandler, request: ApiRequest, fault: Fault | undefined, bodyText?: string): ApiResponse | undefined {
+    if (fault?.kind === "fail") return faultResponse(handler, fault, request, bodyText);
     if (fault?.kind === "answer") return { status: 200, body: fault.body };
     if (fault?.kind === "drop" && fault.when === "before-apply") return undefined;
     let reply: ApiResponse;

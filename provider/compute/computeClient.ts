@@ -84,14 +84,18 @@ export class ComputeClient {
 
   /** Replaces the console's whole list: the API has no per-entry write. */
   async putRegistryEntries(entries: WireEntry[], scanLater: boolean): Promise<void> {
-    await this.call({
+    const certificates = entries.map((entry) => entry.caCert).filter((value): value is string => typeof value === "string");
+    await this.call(
+      {
       method: "PUT",
       path: `${this.base}/settings/registry`,
       query: { ...this.projectQuery(), ...(scanLater ? { scanLater: "true" } : {}) },
       body: { specifications: entries },
       // Writing the same full list twice leaves the same list: safe to resend after a lost answer.
       idempotent: true,
-    });
+      },
+      certificates,
+    );
   }
 
   /** Every request names the project when one is configured, as the console's own scripts do. */
@@ -99,7 +103,7 @@ export class ComputeClient {
     return this.connection.project === undefined ? {} : { project: this.connection.project };
   }
 
-  private async call(request: Omit<HttpRequest, "headers">): Promise<HttpResponse> {
+  private async call(request: Omit<HttpRequest, "headers">, bodySecrets: readonly string[] = []): Promise<HttpResponse> {
     let response = await this.http.send({ ...request, headers: () => this.authorization() });
     if (response.status === 401 && this.connection.auth === "token") {
       // The token may have expired early or been revoked: one fresh login, then one more try.
@@ -107,7 +111,7 @@ export class ComputeClient {
       response = await this.http.send({ ...request, headers: () => this.authorization() });
     }
     if (response.status < 200 || response.status >= 300) {
-      throw this.error(request.method, request.path.slice(this.base.length) || request.path, response, hintFor(response.status));
+      throw this.error(request.method, request.path.slice(this.base.length) || request.path, response, hintFor(response.status), bodySecrets);
     }
     return response;
   }
@@ -147,14 +151,16 @@ export class ComputeClient {
     return parsed.data.token;
   }
 
-  private error(method: string, path: string, response: HttpResponse, hint: string): ApiError {
+  /** `bodySecrets`: secret values the request carried (an entry's caCert), which an error may quote back. */
+  private error(method: string, path: string, response: HttpResponse, hint: string, bodySecrets: readonly string[] = []): ApiError {
+    const secrets = [this.connection.password, this.connection.caCert, tokenCache.get(this.cacheKey)?.token, ...bodySecrets];
     return new ApiError({
       code: codeForStatus(response.status),
       api: API,
       method,
       path: `/api/${this.connection.apiVersion}${path}`,
       status: response.status,
-      apiMessage: redactSecrets(computeErrorMessage(response.body), [this.connection.password, tokenCache.get(this.cacheKey)?.token]),
+      apiMessage: redactSecrets(computeErrorMessage(response.body), secrets),
       attempts: response.attempts,
       hint,
     });

@@ -65,11 +65,4 @@ export function codeForStatus(status: number): ApiErrorCode {
   return "UNEXPECTED_STATUS";
 }
 
-/** Replaces every occurrence of each secret, so an API that echoes one cannot leak it through us. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let redacted = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) redacted = redacted.split(secret).join("[secret]");
-  }
-  return redacted;
-}
+export { redact as redactSecrets } from "./redaction";
