@@ -262,13 +262,13 @@ export function diff(
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
   const { client, target } = connect(inputs, context);
   const id = idFor(target);
-  const outs = await withConsoleLock(describeTarget(target), () => write(client, target, inputs, NO_STATE, id, context));
+  const outs = await withConsoleLock(describeTarget(target), () => write({ client, target, inputs, previousState: NO_STATE, id, context }));
   return { id, outs };
 }
 
 export async function update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs, context: ProviderContext) {
   const { client, target } = connect(news, context, olds);
-  return { outs: await withConsoleLock(describeTarget(target), () => write(client, target, news, olds, id, context)) };
+  return { outs: await withConsoleLock(describeTarget(target), () => write({ client, target, inputs: news, previousState: olds, id, context })) };
 }
 
 export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
@@ -312,7 +312,7 @@ export async function read(id: string, olds: RegistrySettingsOutputs, context: P
 export async function remove(olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
   const { client, target } = connect(olds, context, olds);
   const nothingDeclared: RegistrySettingsInputs = { ...olds, specifications: {}, mode: "managed", adopted: {}, consoleChanges: {} };
-  await withConsoleLock(describeTarget(target), () => write(client, target, nothingDeclared, olds, idFor(target), context));
+  await withConsoleLock(describeTarget(target), () => write({ client, target, inputs: nothingDeclared, previousState: olds, id: idFor(target), context }));
 }
 
 /** Another writer undoing ours is repaired by writing again from the list as it is now, this many times at most. */
@@ -330,17 +330,21 @@ const NO_STATE: PreviousState = { specifications: {}, unmanagedCount: 0, adoptio
  * again from the list as it is now, keeping everyone else's entries, and
  * writes again, a bounded number of times.
  */
-async function write(
-  client: ComputeClient,
-  target: ConsoleTarget,
-  inputs: RegistrySettingsInputs,
-  previousState: Partial<PreviousState>,
-  id: string,
-  context: ProviderContext,
-): Promise<RegistrySettingsOutputs> {
+interface WriteJob {
+  client: ComputeClient;
+  target: ConsoleTarget;
+  inputs: RegistrySettingsInputs;
+  /** What the state says this resource owned before (nothing, for a create). */
+  previousState: Partial<PreviousState>;
+  id: string;
+  context: ProviderContext;
+}
+
+async function write(job: WriteJob): Promise<RegistrySettingsOutputs> {
   const progress: WriteProgress = {};
+  const { id } = job;
   try {
-    return await writeUntilSettled(client, target, inputs, previousState, id, context, progress);
+    return await writeUntilSettled(job, progress);
   } catch (error) {
     // Once the console holds our write, a failure must still leave its entries and adoption records in the state.
     if (progress.written === undefined || !(error instanceof Error) || error instanceof ConcurrentWriteError) throw error;
@@ -353,15 +357,8 @@ interface WriteProgress {
   written?: RegistrySettingsOutputs;
 }
 
-async function writeUntilSettled(
-  client: ComputeClient,
-  target: ConsoleTarget,
-  inputs: RegistrySettingsInputs,
-  previousState: Partial<PreviousState>,
-  id: string,
-  context: ProviderContext,
-  progress: WriteProgress,
-): Promise<RegistrySettingsOutputs> {
+async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promise<RegistrySettingsOutputs> {
+  const { client, target, inputs, previousState, id, context } = job;
   const declared = decodeSpecifications(inputs.specifications);
   let previous = ownershipFromState(previousState);
   const readAt = Date.now();
