@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { REGISTRY_SETTINGS_TYPE, REGISTRY_SETTINGS_TYPE_NAME, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
+import { REGISTRY_SETTINGS_TYPE, REGISTRY_SETTINGS_TYPE_NAME, RESERVED_ENTRY_NAMES, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
 import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import { encodeEntryFields } from "../provider/compute/entryEncoding";
 import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
@@ -109,6 +109,9 @@ function toEntryMap(resourceName: string, specifications: readonly RegistrySpeci
   specifications.forEach((spec, index) => {
     if (typeof spec.name !== "string" || spec.name.trim() === "") {
       throw new Error(`RegistrySettings "${resourceName}": specification ${index} has no name; give each RegistrySpecification a non-empty name.`);
+    }
+    if (RESERVED_ENTRY_NAMES.has(spec.name)) {
+      throw new Error(`RegistrySettings "${resourceName}": specification ${index} is named "${spec.name}", a reserved name; choose another.`);
     }
     const first = firstIndex.get(spec.name);
     if (first !== undefined) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { issuesToFailures, isUnknown, splitUnknown, touchesUnknown, UNKNOWN_VALUE, type CheckFailure } from "../validation/checkFailure";
+import { RESERVED_ENTRY_NAMES } from "../../rules";
 import { consoleArgsSchema, type ConsoleArgs } from "./connection";
 import { decodeEntryFields, encodeEntryFields } from "./entryEncoding";
 import {
@@ -110,6 +111,7 @@ export function checkRegistrySettingsInputs(
       continue;
     }
     if (name.trim() === "") failures.push({ property: path, reason: "is required: a non-empty name that identifies the entry" });
+    if (RESERVED_ENTRY_NAMES.has(name)) failures.push({ property: path, reason: `"${name}" is a reserved name; choose another` });
     if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) {
       failures.push({ property: path, reason: `names starting with "${UNDECLARED_ENTRY_PREFIX}" are reserved (earlier versions recorded console entries under them)` });
     }

@@ -334,6 +334,11 @@ describe("RegistrySettings input checks", () => {
     const twice = () => [new RegistrySpecification("x", { version: "2", repository: "a" }), new RegistrySpecification("x", { version: "2", repository: "b" })];
     const error = await session.engine.up(() => void new RegistrySettings("compute", { specifications: twice() })).catch((e: Error) => e);
     expect(String(error)).toMatch(/RegistrySettings "compute": specifications 0 and 1 are both named "x"/);
+    for (const reserved of ["__proto__", "constructor", "prototype"]) {
+      const named = () => [new RegistrySpecification("ok", { version: "2", repository: "a" }), new RegistrySpecification(reserved, { version: "2", repository: "b" })];
+      const refused = await session.engine.up(() => void new RegistrySettings("compute", { specifications: named() })).catch((e: Error) => e);
+      expect(String(refused)).toMatch(new RegExp(`specification 1 is named "${reserved}", a reserved name`));
+    }
     expect(session.emulator.requests()).toEqual([]);
   });
 

@@ -47,9 +47,22 @@ describe("checkRegistrySettingsInputs", () => {
 
   it("refuses two entries with one identity, and a name that is empty or reserved", () => {
     const { failures } = checkRegistrySettingsInputs({
-      specifications: sent({ ubuntu, "ubuntu-20": { ...ubuntu, tag: "20.04" }, "ubuntu-again": ubuntu, " ": { version: "2", repository: "x" }, "undeclared:x": { version: "2", repository: "y" } }),
+      specifications: sent({
+        ubuntu,
+        "ubuntu-20": { ...ubuntu, tag: "20.04" },
+        "ubuntu-again": ubuntu,
+        " ": { version: "2", repository: "x" },
+        "undeclared:x": { version: "2", repository: "y" },
+        constructor: { version: "2", repository: "z" },
+      }),
     });
-    expect(failures.map((f) => f.property)).toEqual(["specifications[ubuntu-again]", "specifications[ ]", "specifications[undeclared:x]"]);
+    expect(failures.map((f) => f.property)).toEqual([
+      "specifications[ubuntu-again]",
+      "specifications[ ]",
+      "specifications[undeclared:x]",
+      "specifications[constructor]",
+    ]);
+    expect(failures[3].reason).toMatch(/"constructor" is a reserved name/);
     expect(failures[0].reason).toMatch(/same registry, repository, tag and OS .* as specifications\[ubuntu\]/);
     expect(failures[1].reason).toMatch(/non-empty name/);
     expect(failures[2].reason).toMatch(/reserved/);
