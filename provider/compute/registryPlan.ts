@@ -258,19 +258,23 @@ export function findWriteDiscrepancies(
     const changed = Object.keys(wire).filter((field) => field !== "id" && !isDeepStrictEqual(present(found[field]), present(wire[field])));
     if (changed.length > 0) ours.push(`declared entry "${name}" has different ${changed.join(", ")}`);
   }
-  // An entry put back must be there as it was; then each unmanaged entry must match one of the rest, each matched once.
-  for (const entry of plan.restored) {
-    const candidates = byIdentity.get(identityOf(entry)) ?? [];
-    const index = candidates.findIndex((c) => isDeepStrictEqual(configurationOf(c), configurationOf(entry)));
-    if (index >= 0) candidates.splice(index, 1);
-    else ours.push(`entry ${describeIdentity(entry)}, which this stack put back as it was before adopting it, ${candidates.length === 0 ? "is missing" : "was changed"}`);
-  }
-  for (const entry of plan.unmanaged) {
+  /** Takes the read-back entry that is `entry` as configured, each matched once; else says what became of it. */
+  const unmatched = (entry: WireEntry): string | undefined => {
     const candidates = byIdentity.get(identityOf(entry)) ?? [];
     const expected = configurationOf(entry);
     const index = candidates.findIndex((c) => isDeepStrictEqual(configurationOf(c), expected));
-    if (index >= 0) candidates.splice(index, 1);
-    else others.push(`unmanaged entry ${describeIdentity(entry)} ${candidates.length === 0 ? "is missing" : "was changed"}`);
+    if (index < 0) return candidates.length === 0 ? "is missing" : "was changed";
+    candidates.splice(index, 1);
+    return undefined;
+  };
+  // An entry put back must be there as it was; then each unmanaged entry must match one of the rest.
+  for (const entry of plan.restored) {
+    const fate = unmatched(entry);
+    if (fate) ours.push(`entry ${describeIdentity(entry)}, which this stack put back as it was before adopting it, ${fate}`);
+  }
+  for (const entry of plan.unmanaged) {
+    const fate = unmatched(entry);
+    if (fate) others.push(`unmanaged entry ${describeIdentity(entry)} ${fate}`);
   }
   // What is left of a released identity is an entry of ours the write removed, back again.
   for (const identity of plan.released) {

@@ -106,26 +106,23 @@ export async function check(
   const target = knownConsole ? resolveConsoleTarget(declared.console, context.stackConfig, context.environment) : undefined;
   const move = knownConsole ? consoleMove(olds, declared, context) : undefined;
   if (move) failures.push({ property: "", reason: move });
-  const unread = {
-    ...declared,
-    ...(target ? targetFields(target) : {}),
-    adopted: carriedAdoptions(olds, declared),
-    consoleChanges: olds.consoleChanges ?? {},
-  };
-  if (failures.length > 0 || containsUnknown(declared)) return { inputs: unread, failures: forEngine(failures) };
+  const base = { ...declared, ...(target ? targetFields(target) : {}), consoleChanges: olds.consoleChanges ?? {} };
+  // Without the console's answer, adoptions carry over from the state (decoding every entry: only on this path).
+  const unread = () => ({ ...base, adopted: carriedAdoptions(olds, declared) });
+  if (failures.length > 0 || containsUnknown(declared)) return { inputs: unread(), failures: forEngine(failures) };
   try {
     const { client } = connect(declared, context);
     const remote = await client.getRegistryEntries();
     const previous = ownershipFromInputs(olds);
     const plan = planRegistryWrite(remote, decodeSpecifications(declared.specifications), previous, declared);
     return {
-      inputs: { ...unread, adopted: adoptedNames(plan, previous), consoleChanges: stampConsoleChanges(unread.consoleChanges, plan.effects) },
+      inputs: { ...base, adopted: adoptedNames(plan, previous), consoleChanges: stampConsoleChanges(base.consoleChanges, plan.effects) },
       failures: [],
     };
   } catch (error) {
     // A preview that cannot read the console cannot say what the apply would do to it: it stops here.
     if (error instanceof RegistryCapError || error instanceof ApiError || error instanceof ConnectionError) {
-      return { inputs: unread, failures: [{ property: "", reason: error.message }] };
+      return { inputs: unread(), failures: [{ property: "", reason: error.message }] };
     }
     throw error;
   }
