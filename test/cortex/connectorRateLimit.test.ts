@@ -31,10 +31,11 @@ describe("CortexRegistryConnector under the tenant's rate limit", () => {
     const tooMany = calls.filter((c) => c === "POST 429").length;
     expect(calls.filter((c) => c === "POST 200")).toHaveLength(30);
     expect(tooMany).toBe(0);
-    // Evenly spaced at the client's pace of one every 104 ms: 10 in the busiest second, the limit and not less.
+    // Evenly spaced at the client's pace of one every 110 ms: 9 or 10 in the busiest second, never more, and close to the limit.
     const times = session.emulator.requests().map((r) => r.time);
     const spanMs = times[times.length - 1] - times[0];
-    expect(busiestSecond(times)).toBe(10);
+    expect(busiestSecond(times)).toBeGreaterThanOrEqual(9);
+    expect(busiestSecond(times)).toBeLessThanOrEqual(10);
     expect(spanMs).toBeGreaterThanOrEqual(29 * 100);
     expect(spanMs).toBeLessThan(29 * 125);
     console.log(
