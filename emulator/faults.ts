@@ -13,7 +13,8 @@ export interface FaultMatch {
 
 export type Fault =
   /** `quoteRequest`: the error message quotes the request back, authorization header and body, as a careless API does. */
-  | { kind: "fail"; status: FaultStatus; retryAfterSeconds?: number; quoteRequest?: boolean }
+  /** `afterApply`: the request is applied first, then answered with the error (a server that fails after storing). */
+  | { kind: "fail"; status: FaultStatus; retryAfterSeconds?: number; quoteRequest?: boolean; afterApply?: boolean }
   | { kind: "drop"; when: DropMoment }
   /** A 200 whose body a misbehaving console might send (not applied, nothing stored). */
   | { kind: "answer"; body: unknown };
@@ -65,14 +66,18 @@ export class FaultPlan {
     return this.latencyMs;
   }
 
-  failNext(count: number, status: FaultStatus, options: FaultMatch & { retryAfterSeconds?: number; quoteRequest?: boolean } = {}): void {
+  failNext(
+    count: number,
+    status: FaultStatus,
+    options: FaultMatch & { retryAfterSeconds?: number; quoteRequest?: boolean; afterApply?: boolean } = {},
+  ): void {
     assertCount(count);
     if (!FAULT_STATUSES.has(status)) throw new RangeError(`unsupported fault status ${status}`);
-    const { retryAfterSeconds, quoteRequest, ...match } = options;
+    const { retryAfterSeconds, quoteRequest, afterApply, ...match } = options;
     if (retryAfterSeconds !== undefined && (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0)) {
       throw new RangeError(`retryAfterSeconds must be a non-negative integer, got ${retryAfterSeconds}`);
     }
-    this.enqueue(count, { kind: "fail", status, retryAfterSeconds, quoteRequest }, match);
+    this.enqueue(count, { kind: "fail", status, retryAfterSeconds, quoteRequest, afterApply }, match);
   }
 
   /** Answers the next matching requests 200 with `body` instead of handling them. */

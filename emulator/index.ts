@@ -40,7 +40,7 @@ export interface Faults {
   /** Added to every response. */
   setLatency(ms: number): void;
   /** The next `count` matching requests get `status` and are NOT applied. */
-  failNext(count: number, status: FaultStatus, opts?: FaultMatch & { retryAfterSeconds?: number; quoteRequest?: boolean }): void;
+  failNext(count: number, status: FaultStatus, opts?: FaultMatch & { retryAfterSeconds?: number; quoteRequest?: boolean; afterApply?: boolean }): void;
   /** The next `count` matching requests see their connection destroyed with no response. */
   dropNext(count: number, when: DropMoment, opts?: FaultMatch): void;
   /** Answers the next `count` matching requests 200 with `body`, unhandled: a console that misreports. */

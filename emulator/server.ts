@@ -167,7 +167,7 @@ export class EmulatorServer {
 
   /** Undefined means the connection is to be dropped. */
   private answer(handler: ApiHandler, request: ApiRequest, fault: Fault | undefined, bodyText?: string): ApiResponse | undefined {
-    if (fault?.kind === "fail") return faultResponse(handler, fault, request, bodyText);
+    if (fault?.kind === "fail" && !fault.afterApply) return faultResponse(handler, fault, request, bodyText);
     if (fault?.kind === "answer") return { status: 200, body: fault.body };
     if (fault?.kind === "drop" && fault.when === "before-apply") return undefined;
     let reply: ApiResponse;
@@ -176,6 +176,7 @@ export class EmulatorServer {
     } catch (error) {
       reply = handler.errorResponse(500, `emulator error: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (fault?.kind === "fail") return faultResponse(handler, fault, request, bodyText);
     return fault?.kind === "drop" ? undefined : reply;
   }
 }

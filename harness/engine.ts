@@ -83,6 +83,12 @@ export interface EngineOptions extends ProgramOptions {
  */
 export class Engine {
   resources: ResourceState[] = [];
+  /**
+   * Resources a replacement left to delete when its create failed with a
+   * partial result: as the engine does, the old one is marked for deletion,
+   * the new one takes its place, and the next `up` deletes the old one first.
+   */
+  pendingDeletes: ResourceState[] = [];
 
   private constructor(
     readonly host: ProviderHost,
@@ -97,6 +103,12 @@ export class Engine {
 
   async stop(): Promise<void> {
     await this.host.stop();
+  }
+
+  /** `pulumi state delete`: the stack forgets the resource; nothing is sent to any provider. */
+  stateDelete(name: string): void {
+    if (!this.find(name)) throw new Error(`no resource named ${name} in the stack`);
+    this.resources = this.resources.filter((r) => r.name !== name);
   }
 
   find(name: string): ResourceState | undefined {
@@ -139,10 +151,11 @@ export class Engine {
 
   async destroy(): Promise<Plan> {
     const steps: Step[] = [];
-    for (const resource of [...this.resources].reverse()) {
+    for (const resource of [...this.pendingDeletes, ...this.resources].reverse()) {
       const step: Step = { ...ref(resource), op: "delete", olds: resource.outputs };
       await this.apply(step, () => this.host.delete(resource, resource.id, resource.outputs, resource.inputs));
       this.resources = this.resources.filter((r) => r !== resource);
+      this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
       steps.push(step);
     }
     return { steps, diagnostics: [] };
@@ -152,6 +165,10 @@ export class Engine {
     const declared = (await captureProgram(program, this.options)).filter((r) => r.type.startsWith(DYNAMIC_TYPE_PREFIX));
     const planned = await this.plan(declared);
     if (!apply) return planned;
+    for (const pending of [...this.pendingDeletes]) {
+      await this.apply({ ...ref(pending), op: "delete", olds: pending.outputs }, () => this.host.delete(pending, pending.id, pending.outputs, pending.inputs));
+      this.pendingDeletes = this.pendingDeletes.filter((r) => r !== pending);
+    }
 
     for (const step of planned.steps) {
       if (step.op !== "same") continue;
@@ -237,6 +254,10 @@ export class Engine {
         this.resources = this.resources.filter((r) => r !== old);
       }
       const created = await this.apply(step, () => this.host.create(step, news), (failed) => {
+        if (old) {
+          this.resources = this.resources.filter((r) => r !== old);
+          this.pendingDeletes.push(old);
+        }
         this.resources.push({ ...ref(step), id: failed.id, inputs: news, outputs: failed.properties, secretKeys: secretKeysOfStep });
       });
       if (old && !deleteFirst) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
 import { ApiError } from "../http/apiError";
+import { withSerializedProvider } from "../partialState";
 import { containsUnknown, forEngine, isUnknown, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { withConsoleLock } from "./consoleLock";
@@ -345,7 +346,7 @@ async function write(job: WriteJob): Promise<RegistrySettingsOutputs> {
   } catch (error) {
     // Once the console holds our write, a failure must still leave its entries and adoption records in the state.
     if (progress.written === undefined || !(error instanceof Error) || error instanceof ConcurrentWriteError) throw error;
-    throw new WrittenThenFailedError(error, id, { ...progress.written });
+    throw new WrittenThenFailedError(error, id, withSerializedProvider({ ...progress.written }, job.inputs));
   }
 }
 
@@ -377,7 +378,7 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     }
     // Entries of others that changed since our write are their writers' business: ours are what must hold.
     if (problems.ours.length === 0) return outs;
-    if (attempt === MAX_WRITE_ATTEMPTS) throw new ConcurrentWriteError(problems.ours, id, { ...outs });
+    if (attempt === MAX_WRITE_ATTEMPTS) throw new ConcurrentWriteError(problems.ours, id, withSerializedProvider({ ...outs }, inputs));
     // What this write adopted stays adopted (with its record as first read) when planning again.
     previous = {
       names: new Map([...previous.names, ...[...plan.declared].map(([name, wire]) => [identityOf(wire), name] as const)]),

@@ -37,6 +37,8 @@ export interface ConnectorOutputs extends Omit<ConnectorInputs, "importConnector
   connectorId: string;
   /** The tenant API URL the connector was created in; where reads, updates and deletes go. */
   apiUrl: string;
+  /** Set instead of a real connector while a create's outcome is unknown (see unconfirmedCreate.ts). */
+  unconfirmedCreate?: unknown;
 }
 
 /** Fields compared between state and program: the configuration and the tenant (for its keys). */

@@ -19,7 +19,8 @@ import {
   STACK_CONFIG_KEYS,
   type TenantArgs,
 } from "./connection";
-import { CortexClient, type CortexClientOptions } from "./cortexClient";
+import { CortexClient, CreateOutcomeUnknownError, type CortexClientOptions } from "./cortexClient";
+import { finishingSteps, UnconfirmedConnectorError, UnconfirmedCreateError, unconfirmedCreateOf } from "./unconfirmedCreate";
 
 export type { ConnectorOutputs } from "./connectorChanges";
 export type { ConnectorInputs } from "./connectorInputs";
@@ -69,6 +70,7 @@ export class ConnectorTenantMovedError extends Error {
 }
 
 export function diff(olds: ConnectorOutputs, news: ConnectorInputs, context: ProviderContext) {
+  refuseUnconfirmed(olds, "update");
   const tenant: unknown = news.tenant;
   const tenantUnknown = isUnknown(tenant) || (tenant && typeof tenant === "object" && isUnknown((tenant as Record<string, unknown>).apiUrl));
   if (!tenantUnknown) refuseConfiguredTenantMove(olds, news.tenant, context);
@@ -104,11 +106,32 @@ function refuseConfiguredTenantMove(olds: ConnectorOutputs, newTenant: TenantArg
 export async function create(inputs: ConnectorInputs, context: ProviderContext): Promise<{ id: string; outs: ConnectorOutputs }> {
   const { client, apiUrl } = connect(inputs.tenant, undefined, context);
   const configuration = configurationOf(inputs);
-  const body = toWireConnector(configuration);
   const id = inputs.importConnectorId
     ? await adopt(client, inputs.importConnectorId, configuration, apiUrl)
-    : await client.create(body, configuration.name);
+    : await createOrRecordUnconfirmed(client, configuration, apiUrl, inputs);
   return { id, outs: outputsOf(configuration, inputs.tenant, id, apiUrl) };
+}
+
+/** A create whose outcome is unknown fails, leaving a placeholder in the state that stops the next `pulumi up` from creating again. */
+async function createOrRecordUnconfirmed(client: CortexClient, configuration: ConnectorFields, apiUrl: string, inputs: ConnectorInputs): Promise<string> {
+  try {
+    return await client.create(toWireConnector(configuration), configuration.name);
+  } catch (error) {
+    if (!(error instanceof CreateOutcomeUnknownError)) throw error;
+    throw new UnconfirmedCreateError(
+      `${error.message} This stack now records the connector as unconfirmed, so a plain \`pulumi up\` stops instead of creating a second one. ` +
+        finishingSteps(configuration.name, "create"),
+      configuration,
+      { name: configuration.name, apiUrl, attemptedAt: new Date().toISOString(), reason: error.what },
+      inputs,
+    );
+  }
+}
+
+/** A placeholder of an unconfirmed create takes no step until the user says whether the connector exists. */
+function refuseUnconfirmed(olds: ConnectorOutputs, step: "update" | "delete"): void {
+  const record = unconfirmedCreateOf(olds);
+  if (record) throw new UnconfirmedConnectorError(record, step);
 }
 
 /**
@@ -139,6 +162,8 @@ async function adopt(client: CortexClient, connectorId: string, configuration: C
 }
 
 export async function read(id: string, olds: ConnectorOutputs, context: ProviderContext) {
+  // There is no id to read; a refresh must not drop the record that stops a second create.
+  if (unconfirmedCreateOf(olds)) return { id, props: olds };
   const { client } = connect(olds.tenant, olds.apiUrl, context);
   const remote = await client.get(id);
   if (!remote) return { id: "", props: {} };
@@ -161,6 +186,7 @@ export async function read(id: string, olds: ConnectorOutputs, context: Provider
 }
 
 export async function update(id: string, olds: ConnectorOutputs, news: ConnectorInputs, context: ProviderContext) {
+  refuseUnconfirmed(olds, "update");
   const { client, apiUrl } = connect(news.tenant, olds.apiUrl, context);
   const configuration = configurationOf(news);
   const body = toWireConnector(configuration);
@@ -170,6 +196,7 @@ export async function update(id: string, olds: ConnectorOutputs, news: Connector
 }
 
 export async function remove(id: string, olds: ConnectorOutputs, context: ProviderContext): Promise<void> {
+  refuseUnconfirmed(olds, "delete");
   const { client } = connect(olds.tenant, olds.apiUrl, context);
   // A connector already deleted (in the console, or by an earlier attempt whose answer was lost) is the goal reached.
   await client.remove(id);

@@ -25,7 +25,7 @@ export interface ConnectorInputs extends ConnectorFields {
 }
 
 /** Keys the provider adds as outputs; ignored if they come back as inputs. */
-export const OUTPUT_ONLY_KEYS = ["connectorId", "apiUrl"] as const;
+export const OUTPUT_ONLY_KEYS = ["connectorId", "apiUrl", "unconfirmedCreate"] as const;
 
 /** Paths whose values are secrets: their failures never quote the value. */
 const SECRET_PATHS = new Set(["password", "authToken", "caCertificate", "tenant", "tenant.apiKey", "tenant.apiKeyId", "tenant.apiUrl"]);

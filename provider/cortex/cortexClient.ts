@@ -38,32 +38,24 @@ export interface CortexClientOptions {
 }
 
 /**
- * A create whose answer never came back: the connector may or may not exist,
- * and the API offers no way to look for it but its id.
+ * A create whose outcome is unknown (its answer lost, or a server error that
+ * may have come after the connector was made): the connector may or may
+ * not exist, and the API offers no way to look for it but its id.
  */
 export class CreateOutcomeUnknownError extends Error {
   readonly code = "CREATE_OUTCOME_UNKNOWN";
 
   constructor(
     readonly connectorName: string,
-    what: string,
+    /** What happened to the POST, e.g. "lost its answer (connection reset)"; never quotes a secret. */
+    readonly what: string,
   ) {
     super(
       `${API} POST ${INSTANCES_PATH} ${what}, so registry connector "${connectorName}" may or may not have been created. ` +
-        "The request was not sent again: a second POST could create a duplicate, and the API has no list endpoint to look for the first. " +
-        `${importAdvice(connectorName)}`,
+        "The request was not sent again: a second POST could create a duplicate, and the API has no list endpoint to look for the first.",
     );
     this.name = "CreateOutcomeUnknownError";
   }
-}
-
-/** What to do when a create may have happened: find the connector by name in the console, and import it by id. */
-export function importAdvice(connectorName: string): string {
-  return (
-    `In the Cortex console, look for a registry connector named "${connectorName}". If it is there, copy its connector id and add ` +
-    `{ import: "<connector id>" } to this CortexRegistryConnector's resource options, then run \`pulumi up\`: the connector is adopted, ` +
-    "not created again. If it is not there, run `pulumi up` again."
-  );
 }
 
 /** The registry connector endpoints of one Cortex tenant's public API. */
@@ -117,11 +109,12 @@ export class CortexClient {
       if (!created.success) throw new CreateOutcomeUnknownError(connectorName, `answered HTTP ${response.status} without a connector_id`);
       return String(created.data.connector_id);
     }
-    const hint =
-      response.status >= 500
-        ? `The tenant failed while creating; the connector may or may not exist. ${importAdvice(connectorName)}`
-        : hintFor(response.status);
-    throw this.error("POST", INSTANCES_PATH, response, hint, body);
+    if (response.status >= 500) {
+      // A server error may come after the connector was stored.
+      const apiError = this.error("POST", INSTANCES_PATH, response, "", body);
+      throw new CreateOutcomeUnknownError(connectorName, `failed with HTTP ${response.status}${apiError.apiMessage ? ` (${apiError.apiMessage})` : ""}`);
+    }
+    throw this.error("POST", INSTANCES_PATH, response, hintFor(response.status), body);
   }
 
   /** The connector as the API returns it (never with password or auth_token), or undefined when there is no such id. */

@@ -78,41 +78,58 @@ describe("POST is never resent blindly", () => {
     expect(session.emulator.cortex.connectors()).toHaveLength(1);
   });
 
-  it("does not retry a 503, and says the connector may exist and how to import it", async () => {
-    session.engine = await startCortexEngine(session.emulator);
-    session.emulator.faults.failNext(1, 503, { ...cortex, method: "POST" });
-    const error = await session.engine.up(connectors({ "harbor-prod": {} })).catch((e: Error) => e);
-    expect(connectorCalls(session.emulator.requests())).toEqual(["POST 503"]);
-    expect((error as Error).message).toMatch(
-      /Cortex POST \/public_api\/v1\/cwp\/registry_onboarding\/instances failed with HTTP 503: INTERNAL_ERROR: injected fault: HTTP 503\. The tenant failed while creating; the connector may or may not exist\. In the Cortex console, look for a registry connector named "harbor-prod".*\{ import: "<connector id>" \}/,
-    );
-    expect(session.engine.resources).toEqual([]);
-    await session.engine.up(connectors({ "harbor-prod": {} }));
-    expect(session.emulator.cortex.connectors()).toHaveLength(1);
-  });
+  const unknownOutcomes = [
+    ["a 503 before the connector was stored", false, () => session.emulator.faults.failNext(1, 503, { ...cortex, method: "POST" }), /failed with HTTP 503 \(INTERNAL_ERROR: injected fault: HTTP 503\)/],
+    ["a 500 after the connector was stored", true, () => session.emulator.faults.failNext(1, 500, { ...cortex, method: "POST", afterApply: true }), /failed with HTTP 500 \(INTERNAL_ERROR: injected fault: HTTP 500\)/],
+    ["a connection dropped before the POST was applied", false, () => session.emulator.faults.dropNext(1, "before-apply", { ...cortex, method: "POST" }), /lost its answer \(connection failed \(\w+\)\)/],
+    ["a connection dropped after the POST was applied", true, () => session.emulator.faults.dropNext(1, "after-apply", { ...cortex, method: "POST" }), /lost its answer \(connection failed \(\w+\)\)/],
+  ] as const;
 
-  it("fails a POST whose answer was lost after it was applied, naming the connector and the import, and the import adopts it", async () => {
-    session.engine = await startCortexEngine(session.emulator);
-    session.emulator.faults.dropNext(1, "after-apply", { ...cortex, method: "POST" });
-    const error = await session.engine.up(connectors({ "harbor-prod": {} })).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StepFailedError);
-    const message = (error as Error).message;
-    expect(message).toMatch(/Cortex POST \/public_api\/v1\/cwp\/registry_onboarding\/instances lost its answer \(connection failed \(\w+\)\)/);
-    expect(message).toContain('so registry connector "harbor-prod" may or may not have been created');
-    expect(message).toContain("The request was not sent again");
-    expect(message).toContain('add { import: "<connector id>" } to this CortexRegistryConnector\'s resource options, then run `pulumi up`');
-    expect(connectorCalls(session.emulator.requests())).toEqual(["POST 0"]);
-    expect(session.engine.resources).toEqual([]);
+  it.each(unknownOutcomes)(
+    "after %s: sends it once, records the connector as unconfirmed, and a plain rerun, refresh or destroy sends nothing and says how to finish",
+    async (_case, stored, fault, cause) => {
+      session.engine = await startCortexEngine(session.emulator);
+      fault();
+      const error = await session.engine.up(connectors({ "harbor-prod": {} })).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StepFailedError);
+      const message = (error as Error).message;
+      expect(message).toMatch(cause);
+      expect(message).toContain('so registry connector "harbor-prod" may or may not have been created');
+      expect(message).toContain("This stack now records the connector as unconfirmed, so a plain `pulumi up` stops instead of creating a second one");
+      expect(message).toContain('add { import: "<its connector id>" } to the resource\'s options');
+      expect(connectorCalls(session.emulator.requests()).map((c) => c.split(" ")[0])).toEqual(["POST"]);
+      expect(session.emulator.cortex.connectors()).toHaveLength(stored ? 1 : 0);
 
-    // The user finds it in the console and imports it: no second connector.
-    const [existing] = session.emulator.cortex.connectors();
-    expect(existing.body.name).toBe("harbor-prod");
-    session.emulator.clearRequests();
-    await session.engine.up(connectors({ "harbor-prod": {} }, { "harbor-prod": { import: existing.connectorId } }));
-    expect(connectorCalls(session.emulator.requests())).toEqual(["GET 200", "PUT 200"]);
-    expect(session.emulator.cortex.connectors()).toHaveLength(1);
-    expect(session.engine.find("harbor-prod")?.id).toBe(existing.connectorId);
-  });
+      // The placeholder: no connector id, the declared configuration without a secret.
+      const placeholder = session.engine.find("harbor-prod")!;
+      expect(placeholder.id).toMatch(/^unconfirmed-create-/);
+      expect(placeholder.outputs).toMatchObject({ name: "harbor-prod", unconfirmedCreate: { name: "harbor-prod", apiUrl: session.emulator.cortexUrl } });
+      expect(JSON.stringify(placeholder.outputs)).not.toContain(REGISTRY_PASSWORD);
+      expect(JSON.stringify(placeholder.outputs)).not.toContain(REGISTRY_TOKEN);
+
+      session.emulator.clearRequests();
+      for (const step of [() => session.engine!.preview(connectors({ "harbor-prod": {} })), () => session.engine!.up(connectors({ "harbor-prod": {} }))]) {
+        const again = await step().catch((e: Error) => e);
+        expect((again as Error).message).toContain('Registry connector "harbor-prod" is recorded in this stack as unconfirmed');
+        expect((again as Error).message).toContain("run `pulumi state delete <URN>` and `pulumi up`, which creates it");
+      }
+      await session.engine.refresh();
+      expect(session.engine.find("harbor-prod")?.id).toBe(placeholder.id);
+      const destroyed = await session.engine.destroy().catch((e: Error) => e);
+      expect((destroyed as Error).message).toContain("to stop managing it: run `pulumi state delete <URN>`");
+      expect(session.emulator.requests()).toEqual([]);
+      expect(session.emulator.cortex.connectors()).toHaveLength(stored ? 1 : 0);
+
+      // The user looks in the console and finishes: exactly one connector, in the stack.
+      session.engine.stateDelete("harbor-prod");
+      const [existing] = session.emulator.cortex.connectors();
+      await session.engine.up(connectors({ "harbor-prod": {} }, stored ? { "harbor-prod": { import: existing.connectorId } } : {}));
+      expect(session.emulator.cortex.connectors()).toHaveLength(1);
+      const [connector] = session.emulator.cortex.connectors();
+      expect(connector.body).toMatchObject({ name: "harbor-prod", password: REGISTRY_PASSWORD, auth_token: REGISTRY_TOKEN });
+      expect(session.engine.find("harbor-prod")?.id).toBe(connector.connectorId);
+    },
+  );
 
   it("says plainly that nothing was created when it could not connect at all", async () => {
     const closed = await startEmulator();
@@ -124,14 +141,5 @@ describe("POST is never resent blindly", () => {
     expect((error as Error).message).toMatch(
       /Cortex POST \/public_api\/v1\/cwp\/registry_onboarding\/instances failed with NETWORK_ERROR: connection failed \(ECONNREFUSED\)\. Nothing was sent, so no connector was created\. Check cortex:apiUrl/,
     );
-  });
-
-  it("treats a POST dropped before it was applied the same way: it cannot tell, so it does not resend", async () => {
-    session.engine = await startCortexEngine(session.emulator);
-    session.emulator.faults.dropNext(1, "before-apply", { ...cortex, method: "POST" });
-    const error = await session.engine.up(connectors({ "harbor-prod": {} })).catch((e: Error) => e);
-    expect((error as Error).message).toContain('registry connector "harbor-prod" may or may not have been created');
-    expect(connectorCalls(session.emulator.requests())).toEqual(["POST 0"]);
-    expect(session.emulator.cortex.connectors()).toEqual([]);
   });
 });
