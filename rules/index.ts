@@ -76,14 +76,10 @@ export function canonicalApiUrl(url: string): string {
   return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}${parsed.search}`;
 }
 
-/**
- * Names no entry may have: as keys of the name-keyed map the SDK sends, they
- * would set an object's prototype or shadow its methods, and the entry would
- * vanish without a word.
- */
-export const RESERVED_ENTRY_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Whether `numDays` is a whole number of days inside NUM_DAYS_RANGE. */
 export function isNumDaysInRange(numDays: unknown): numDays is number {
   return typeof numDays === "number" && Number.isInteger(numDays) && numDays >= NUM_DAYS_RANGE.min && numDays <= NUM_DAYS_RANGE.max;
 }
+
+export { INPUT_LIMITS, RESERVED_KEYS } from "./inputLimits";

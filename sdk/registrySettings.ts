@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { REGISTRY_SETTINGS_TYPE, REGISTRY_SETTINGS_TYPE_NAME, RESERVED_ENTRY_NAMES, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
+import { REGISTRY_SETTINGS_TYPE, REGISTRY_SETTINGS_TYPE_NAME, RESERVED_KEYS, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
 import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import { encodeEntryFields } from "../provider/compute/entryEncoding";
 import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
@@ -68,9 +68,10 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RegistrySettingsArgs, opts?: pulumi.CustomResourceOptions) {
     // Keyed by name: names are known at once, even when an entry's fields wait for other resources.
+    // Anything but a list goes to the provider as it is, where check names the problem.
     const specifications = Array.isArray(args.specifications)
       ? toEntryMap(name, args.specifications)
-      : pulumi.output(args.specifications).apply((list) => toEntryMap(name, list));
+      : pulumi.output(args.specifications).apply((list: unknown) => (Array.isArray(list) ? toEntryMap(name, list) : list));
     super(
       new RegistrySettingsProvider(),
       name,
@@ -103,26 +104,44 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
  * them, alone, so a preview still knows every other entry. Two entries with
  * one name are refused here, where the program can say which.
  */
-function toEntryMap(resourceName: string, specifications: readonly RegistrySpecification[]): Record<string, pulumi.Input<string>> {
+function toEntryMap(resourceName: string, specifications: readonly unknown[]): Record<string, pulumi.Input<string>> {
   const entries: Record<string, pulumi.Input<string>> = {};
   const firstIndex = new Map<string, number>();
+  // RunError: the CLI shows the message alone, without a stack through this SDK.
+  const refuse = (problem: string) => {
+    throw new pulumi.RunError(`RegistrySettings "${resourceName}": ${problem}`);
+  };
   specifications.forEach((spec, index) => {
+    if (!isSpecification(spec)) {
+      return refuse(`specifications[${index}] is ${describeValue(spec)}, not a RegistrySpecification; declare each entry with new RegistrySpecification(name, args).`);
+    }
     if (typeof spec.name !== "string" || spec.name.trim() === "") {
-      throw new Error(`RegistrySettings "${resourceName}": specification ${index} has no name; give each RegistrySpecification a non-empty name.`);
+      return refuse(`specification ${index} has no name; give each RegistrySpecification a non-empty name.`);
     }
-    if (RESERVED_ENTRY_NAMES.has(spec.name)) {
-      throw new Error(`RegistrySettings "${resourceName}": specification ${index} is named "${spec.name}", a reserved name; choose another.`);
-    }
+    if (RESERVED_KEYS.has(spec.name)) return refuse(`specification ${index} is named "${spec.name}", a reserved name; choose another.`);
     const first = firstIndex.get(spec.name);
     if (first !== undefined) {
-      throw new Error(
-        `RegistrySettings "${resourceName}": specifications ${first} and ${index} are both named "${spec.name}"; each entry needs its own name, its key in previews and state.`,
+      return refuse(
+        `specifications ${first} and ${index} are both named "${spec.name}"; each entry needs its own name, its key in previews and state.`,
       );
     }
     firstIndex.set(spec.name, index);
-    entries[spec.name] = isPlainValue(spec.args) ? encodeEntryFields(spec.args) : pulumi.output(spec.args).apply((args) => encodeEntryFields(args));
+    const encoded = isPlainValue(spec.args) ? encodeEntryFields(spec.args) : pulumi.output(spec.args).apply((args) => encodeEntryFields(args));
+    // A CA certificate is kept secret in the state, so the whole entry is (its preview line shows [secret]).
+    entries[spec.name] = spec.args?.caCert === undefined ? encoded : pulumi.secret(encoded);
   });
   return entries;
+}
+
+/** A RegistrySpecification, or the same shape from another copy of this package. */
+function isSpecification(value: unknown): value is RegistrySpecification {
+  return value !== null && typeof value === "object" && "name" in value && "args" in value && typeof value.args === "object" && value.args !== null;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "a plain object" : `a ${typeof value}`;
 }
 
 function isPlainValue(value: unknown): boolean {

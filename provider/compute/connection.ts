@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { normalizeConsoleUrl } from "../../rules";
+import { INPUT_LIMITS, normalizeConsoleUrl } from "../../rules";
 import { lookupSettings } from "../settingSources";
+import { boundedString, requiredText, tooLong } from "../validation/bounds";
 
 export { normalizeConsoleUrl };
 
@@ -23,14 +24,14 @@ export const API_VERSION_PATTERN = /^v(1|\d{2}\.\d{2})$/;
 
 /** The resource's own `console` argument, as checked inputs carry it. */
 export const consoleArgsSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-  username: z.string().min(1).optional(),
-  password: z.string().min(1).optional(),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(INPUT_LIMITS.urlLength, tooLong(INPUT_LIMITS.urlLength)),
+  username: requiredText(INPUT_LIMITS.textLength).optional(),
+  password: requiredText(INPUT_LIMITS.secretLength).optional(),
   apiVersion: z.string().regex(API_VERSION_PATTERN, "must be v1 or a pinned release such as v34.04").optional(),
-  caCert: z.string().optional(),
+  caCert: boundedString(INPUT_LIMITS.certificateLength).optional(),
   auth: z.enum(COMPUTE_AUTH_MODES).optional(),
   insecureSkipTlsVerify: z.boolean().optional(),
-  project: z.string().min(1).optional(),
+  project: requiredText(INPUT_LIMITS.textLength).optional(),
 });
 export type ConsoleArgs = z.infer<typeof consoleArgsSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MAX_REGISTRY_ENTRIES, REGISTRY_IDENTITY_FIELDS } from "../../rules";
+import { INPUT_LIMITS, MAX_REGISTRY_ENTRIES, REGISTRY_IDENTITY_FIELDS } from "../../rules";
+import { boundedList, boundedString } from "../validation/bounds";
 
 export { MAX_REGISTRY_ENTRIES };
 
@@ -26,32 +27,37 @@ export const ENTRY_DEFAULTS = { registry: "" } as const;
 
 const nonNegativeInteger = z.number().int("must be an integer").nonnegative("must not be negative");
 
+const { registryAddressLength, repositoryLength, tagLength, textLength, certificateLength } = INPUT_LIMITS;
+const text = boundedString(textLength);
+const textList = boundedList(text);
+
 /** A declared entry's fields, in camelCase as users write them. */
 export const registryEntryFieldsSchema = z.strictObject({
   version: z.enum(REGISTRY_VERSIONS),
-  registry: z.string().default(ENTRY_DEFAULTS.registry),
-  namespace: z.string().optional(),
-  repository: z.string().optional(),
-  tag: z.string().optional(),
+  registry: boundedString(registryAddressLength).default(ENTRY_DEFAULTS.registry),
+  namespace: text.optional(),
+  repository: boundedString(repositoryLength).optional(),
+  tag: boundedString(tagLength).optional(),
   os: z.enum(REGISTRY_OS_TYPES).optional(),
   cap: nonNegativeInteger.optional(),
   scanners: nonNegativeInteger.optional(),
-  collections: z.array(z.string()).optional(),
-  credentialId: z.string().optional(),
-  excludedRepositories: z.array(z.string()).optional(),
-  excludedTags: z.array(z.string()).optional(),
+  collections: textList.optional(),
+  credentialId: text.optional(),
+  excludedRepositories: boundedList(boundedString(repositoryLength)).optional(),
+  excludedTags: boundedList(boundedString(tagLength)).optional(),
   harborDeploymentSecurity: z.boolean().optional(),
   jfrogRepoTypes: z.array(z.enum(JFROG_REPO_TYPES)).optional(),
-  versionPattern: z.string().optional(),
-  caCert: z.string().optional(),
+  versionPattern: text.optional(),
+  caCert: boundedString(certificateLength).optional(),
+  // Taken as it is; its depth and keys are judged by freeFormFailures.
   azureCloudMetadata: z.record(z.string(), z.unknown()).optional(),
   gitlabRegistrySpec: z
     .strictObject({
-      userId: z.string().optional(),
-      projectIds: z.array(z.string()).optional(),
-      groupIds: z.array(z.string()).optional(),
-      excludedGroupIds: z.array(z.string()).optional(),
-      apiDomainName: z.string().optional(),
+      userId: text.optional(),
+      projectIds: textList.optional(),
+      groupIds: textList.optional(),
+      excludedGroupIds: textList.optional(),
+      apiDomainName: text.optional(),
     })
     .optional(),
 });

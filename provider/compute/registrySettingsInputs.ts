@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { issuesToFailures, isUnknown, splitUnknown, touchesUnknown, UNKNOWN_VALUE, type CheckFailure } from "../validation/checkFailure";
-import { RESERVED_ENTRY_NAMES } from "../../rules";
+import { INPUT_LIMITS, RESERVED_KEYS } from "../../rules";
+import { freeFormFailures } from "../validation/bounds";
 import { consoleArgsSchema, type ConsoleArgs } from "./connection";
 import { decodeEntryFields, encodeEntryFields } from "./entryEncoding";
 import {
@@ -99,7 +100,9 @@ export function checkRegistrySettingsInputs(
   // Names are the map's keys, unique by construction (the SDK refuses a repeated one where the program can say which).
   const firstNameByIdentity = new Map<string, string>();
   for (const { name, fields, text } of declared) {
-    const path = `specifications[${name}]`;
+    // A name too long to be one is shown cut, so the message stays readable.
+    const tooLong = name.length > INPUT_LIMITS.nameLength;
+    const path = `specifications[${tooLong ? `${name.slice(0, 40)}...` : name}]`;
     if (fields === undefined) {
       specifications[name] = UNKNOWN_VALUE;
       continue;
@@ -111,7 +114,8 @@ export function checkRegistrySettingsInputs(
       continue;
     }
     if (name.trim() === "") failures.push({ property: path, reason: "is required: a non-empty name that identifies the entry" });
-    if (RESERVED_ENTRY_NAMES.has(name)) failures.push({ property: path, reason: `"${name}" is a reserved name; choose another` });
+    if (tooLong) failures.push({ property: path, reason: `the name must be at most ${INPUT_LIMITS.nameLength} characters, not ${name.length}` });
+    if (RESERVED_KEYS.has(name)) failures.push({ property: path, reason: `"${name}" is a reserved name; choose another` });
     if (name.startsWith(UNDECLARED_ENTRY_PREFIX)) {
       failures.push({ property: path, reason: `names starting with "${UNDECLARED_ENTRY_PREFIX}" are reserved (earlier versions recorded console entries under them)` });
     }
@@ -131,7 +135,7 @@ export function checkRegistrySettingsInputs(
       continue;
     }
     const entry = parsed.data;
-    failures.push(...entryRuleFailures(path, entry));
+    failures.push(...entryRuleFailures(path, entry), ...freeFormFailures(known.azureCloudMetadata, `${path}.azureCloudMetadata`));
     specifications[name] = encodeEntryFields({ ...entry, ...unknown });
     if (Object.keys(unknown).length > 0) continue;
     noteIdentity(name, entry);

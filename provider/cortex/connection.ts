@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { INPUT_LIMITS } from "../../rules";
+import { requiredText, tooLong } from "../validation/bounds";
 import { canonicalApiUrl, normalizeApiUrl } from "../../rules";
 import { lookupSettings } from "../settingSources";
 
@@ -18,9 +20,9 @@ export interface CortexConnection {
 
 /** The resource's own `tenant` argument, as checked inputs carry it. With a tenant, all of it comes from there. */
 export const tenantArgsSchema = z.strictObject({
-  apiUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api-<tenant fqdn>" }),
-  apiKey: z.string().min(1, "must not be empty"),
-  apiKeyId: z.string().min(1, "must not be empty"),
+  apiUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api-<tenant fqdn>" }).max(INPUT_LIMITS.urlLength, tooLong(INPUT_LIMITS.urlLength)),
+  apiKey: requiredText(INPUT_LIMITS.secretLength),
+  apiKeyId: requiredText(INPUT_LIMITS.textLength),
   apiKeyType: z.enum(API_KEY_TYPES).optional(),
 });
 export type TenantArgs = z.infer<typeof tenantArgsSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { isNumDaysInRange, NUM_DAYS_MODE, NUM_DAYS_RANGE } from "../../rules";
+import { INPUT_LIMITS, isNumDaysInRange, NUM_DAYS_MODE, NUM_DAYS_RANGE } from "../../rules";
+import { boundedList, boundedString, requiredText, tooLong } from "../validation/bounds";
 import { issuesToFailures, isUnknown, joinPath, touchesUnknown, type CheckFailure } from "../validation/checkFailure";
 import {
   BROKER_TYPES,
@@ -30,20 +31,22 @@ export const OUTPUT_ONLY_KEYS = ["connectorId", "apiUrl", "unconfirmedCreate"] a
 /** Paths whose values are secrets: their failures never quote the value. */
 const SECRET_PATHS = new Set(["password", "authToken", "caCertificate", "tenant", "tenant.apiKey", "tenant.apiKeyId", "tenant.apiUrl"]);
 
-/** Guards the recursive walk against a tree nested absurdly deep. */
-const MAX_FILTER_DEPTH = 32;
-
-const notEmpty = z.string().min(1, "must not be empty");
+const { nameLength, urlLength, repositoryLength, textLength, secretLength, certificateLength, filterDepth } = INPUT_LIMITS;
+const text = boundedString(textLength);
+const requiredValue = requiredText(textLength);
+const secret = boundedString(secretLength);
+const textList = boundedList(text);
 
 const connectorSchema = z.strictObject({
   vendor: z.enum(VENDORS),
-  name: notEmpty,
-  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. https://registry.example.com" }),
-  username: z.string(),
-  password: z.string(),
-  authToken: z.string(),
+  name: requiredText(nameLength),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. https://registry.example.com" }).max(urlLength, tooLong(urlLength)),
+  username: requiredValue,
+  // Either may be empty (a registry takes a password or a token), not both: see credentialFailures.
+  password: secret,
+  authToken: secret,
   scanningMode: z.enum(SCANNING_MODES),
-  region: z.string(),
+  region: requiredValue,
   insecurePull: z.boolean(),
   initialScanConfiguration: z.strictObject({
     mode: z.enum(INITIAL_SCAN_MODES).optional(),
@@ -55,30 +58,30 @@ const connectorSchema = z.strictObject({
   cloudProvider: z.enum(CLOUD_PROVIDERS).optional(),
   registryType: z.enum(REGISTRY_TYPES).optional(),
   brokerType: z.enum(BROKER_TYPES).optional(),
-  brokerId: notEmpty.optional(),
-  outpostId: notEmpty.optional(),
+  brokerId: requiredValue.optional(),
+  outpostId: requiredValue.optional(),
   // Checked node by node in filterTreeFailures, so each problem names its own node.
   assetScopeFilters: z.unknown().optional(),
   vendorSpecificConfiguration: z
     .strictObject({
-      groupIds: z.array(z.string()).optional(),
-      projectIds: z.array(z.string()).optional(),
-      apiDomainName: z.string().optional(),
-      repository: z.string().optional(),
-      clusterId: z.string().optional(),
-      clusterName: z.string().optional(),
-      clusterAssetId: z.string().optional(),
-      clusterAssetTypeId: z.string().optional(),
-      clusterRealm: z.string().optional(),
+      groupIds: textList.optional(),
+      projectIds: textList.optional(),
+      apiDomainName: text.optional(),
+      repository: boundedString(repositoryLength).optional(),
+      clusterId: text.optional(),
+      clusterName: text.optional(),
+      clusterAssetId: text.optional(),
+      clusterAssetTypeId: text.optional(),
+      clusterRealm: text.optional(),
     })
     .optional(),
-  caCertificate: z.string().optional(),
-  repository: z.string().optional(),
+  caCertificate: boundedString(certificateLength).optional(),
+  repository: boundedString(repositoryLength).optional(),
   allowStaticIps: z.boolean().optional(),
-  ipIdentifier: z.string().optional(),
-  tenantId: z.string().optional(),
+  ipIdentifier: text.optional(),
+  tenantId: text.optional(),
   tenant: tenantArgsSchema.optional(),
-  importConnectorId: notEmpty.optional(),
+  importConnectorId: requiredValue.optional(),
 });
 
 /**
@@ -91,17 +94,11 @@ export function checkConnectorInputs(news: Record<string, unknown>): { inputs: C
   const failures: CheckFailure[] = [];
   const parsed = connectorSchema.safeParse(declared, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (touchesUnknown(declared, issue.path)) continue;
-      if (issue.code === "invalid_value" && issue.input === undefined) {
-        // A missing enum field: say it is required, and what it may be.
-        failures.push({ property: joinPath("", issue.path), reason: `is required: one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` });
-      } else {
-        failures.push(...issuesToFailures("", [issue]).map(withoutSecretValue));
-      }
-    }
+    const judged = parsed.error.issues.filter((issue) => !touchesUnknown(declared, issue.path));
+    failures.push(...issuesToFailures("", judged).map(withoutSecretValue));
   }
   failures.push(
+    ...credentialFailures(declared),
     ...initialScanFailures(declared.initialScanConfiguration),
     ...scanningModeFailures(declared),
     ...vendorSpecificFailures(declared.vendor, declared.vendorSpecificConfiguration),
@@ -128,6 +125,14 @@ function withoutNullFields(value: unknown): unknown {
       .filter(([, v]) => v !== undefined && v !== null)
       .map(([k, v]) => [k, withoutNullFields(v)]),
   );
+}
+
+/** The registry's credentials: a password, a token or both, never neither. */
+function credentialFailures(declared: Record<string, unknown>): CheckFailure[] {
+  const { password, authToken } = declared;
+  if (typeof password !== "string" || typeof authToken !== "string" || isUnknown(password) || isUnknown(authToken)) return [];
+  if (password.trim() !== "" || authToken.trim() !== "") return [];
+  return [{ property: "password", reason: "and authToken are both empty: give the registry's password, its token, or both" }];
 }
 
 /** `numDays` is required, an integer in NUM_DAYS_RANGE, with TAGS_MODIFIED_DAYS, and refused with any other mode. */
@@ -182,7 +187,7 @@ function vendorSpecificFailures(vendor: unknown, configuration: unknown): CheckF
 /** Each node is `{AND: [...]}` or `{OR: [...]}`; each leaf has exactly SEARCH_FIELD, SEARCH_TYPE and SEARCH_VALUE. */
 export function filterTreeFailures(node: unknown, path: string, depth: number): CheckFailure[] {
   if (node === undefined || isUnknown(node)) return [];
-  if (depth > MAX_FILTER_DEPTH) return [{ property: path, reason: `is nested deeper than ${MAX_FILTER_DEPTH} levels` }];
+  if (depth > filterDepth) return [{ property: path, reason: `is nested deeper than ${filterDepth} levels` }];
   if (!isPlainObject(node)) {
     return [{ property: path, reason: "must be an {AND: [...]} or {OR: [...]} node, or a {SEARCH_FIELD, SEARCH_TYPE, SEARCH_VALUE} leaf" }];
   }
@@ -201,6 +206,7 @@ export function filterTreeFailures(node: unknown, path: string, depth: number): 
     if (isUnknown(value)) continue;
     if (value === undefined) failures.push({ property: `${path}.${key}`, reason: "is required in a filter leaf (SEARCH_FIELD, SEARCH_TYPE, SEARCH_VALUE)" });
     else if (typeof value !== "string") failures.push({ property: `${path}.${key}`, reason: "must be a string" });
+    else if (value.length > textLength) failures.push({ property: `${path}.${key}`, reason: `must be at most ${textLength} characters, not ${value.length}` });
     else if (key === "SEARCH_TYPE" && !(SEARCH_TYPES as readonly string[]).includes(value)) {
       failures.push({ property: `${path}.${key}`, reason: `must be one of ${SEARCH_TYPES.join(", ")}, not ${JSON.stringify(value)}` });
     }

@@ -82,10 +82,13 @@ function describeIssue(issue: z.core.$ZodIssue, secret: boolean): string {
     case "invalid_type": {
       const expected = issue.expected === "int" ? "integer" : issue.expected;
       if (issue.input === undefined) return `is required (${expected})`;
+      if (typeof issue.input === "number" && !Number.isFinite(issue.input)) return `must be a finite number, not ${String(issue.input)}`;
       return secret ? `must be ${article(expected)}` : `must be ${article(expected)}, not ${kindOf(issue.input)}`;
     }
     case "invalid_value": {
-      const allowed = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      const choices = issue.values.map((v) => JSON.stringify(v)).join(", ");
+      if (issue.input === undefined) return `is required: one of ${choices}`;
+      const allowed = `must be one of ${choices}`;
       return secret ? allowed : `${allowed}, not ${JSON.stringify(issue.input)}`;
     }
     default:
@@ -99,6 +102,8 @@ function article(expected: string): string {
 
 function kindOf(value: unknown): string {
   if (value === null) return "null";
+  // JSON has no NaN or Infinity: quoted as JSON they would read "null".
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -37,6 +37,13 @@ async function refused(args: Args): Promise<string> {
 
 const TAGS = "TAGS_MODIFIED_DAYS";
 
+/** A filter tree `depth` AND nodes deep, a leaf at the bottom. */
+function nested(depth: number): unknown {
+  let node: unknown = { SEARCH_FIELD: "Registry", SEARCH_TYPE: "EQ", SEARCH_VALUE: "x" };
+  for (let i = 0; i < depth; i++) node = { AND: [node] };
+  return node;
+}
+
 describe("CortexRegistryConnector checks, before any request", () => {
   it.each<[string, Args, RegExp]>([
     ["numDays missing with TAGS_MODIFIED_DAYS", withArgs({ initialScanConfiguration: { mode: TAGS } }), /initialScanConfiguration\.numDays: is required when mode is TAGS_MODIFIED_DAYS/],
@@ -81,6 +88,32 @@ describe("CortexRegistryConnector checks, before any request", () => {
     ["an OpenShift field on Docker Hub", withArgs({ vendor: "DOCKER_HUB", vendorSpecificConfiguration: { clusterName: "prod" } }), /vendorSpecificConfiguration\.clusterName: applies only to vendor OPENSHIFT, not DOCKER_HUB/],
     ["a misspelt field", withArgs({ authtoken: "x" }), /c: authtoken: is not a known field; check its spelling/],
     ["a misspelt vendor-specific field", withArgs({ vendor: "GITLAB_CONTAINER_REGISTRY", vendorSpecificConfiguration: { groupIDs: ["1"] } }), /vendorSpecificConfiguration\.groupIDs: is not a known field/],
+    ["an empty username", withArgs({ username: "" }), /c: username: must not be empty/],
+    ["an empty region", withArgs({ region: "" }), /c: region: must not be empty/],
+    ["a region of spaces", withArgs({ region: "   " }), /c: region: must not be empty/],
+    ["a 1 MB name", withArgs({ name: "n".repeat(1 << 20) }), /c: name: must be at most 256 characters, not 1048576/],
+    ["a URL over 2,048 characters", withArgs({ url: `https://harbor.example.com/${"p".repeat(3000)}` }), /c: url: must be at most 2048 characters, not 3027/],
+    ["a 1 MB repository", withArgs({ repository: "r".repeat(1 << 20) }), /c: repository: must be at most 255 characters, not 1048576/],
+    ["password and authToken both empty", withArgs({ password: "", authToken: "" }), /c: password: and authToken are both empty: give the registry's password, its token, or both/],
+    ["a password over 16 KiB", withArgs({ password: "p".repeat(20_000) }), /c: password: must be at most 16384 characters\n|c: password: must be at most 16384 characters$/m],
+    ["a CA certificate over 256 KiB", withArgs({ caCertificate: "c".repeat(300_000) }), /c: caCertificate: must be at most 262144 characters$/m],
+    ["numDays NaN", withArgs({ initialScanConfiguration: { mode: TAGS, numDays: NaN } }), /initialScanConfiguration\.numDays: must be a finite number, not NaN/],
+    ["numDays Infinity", withArgs({ initialScanConfiguration: { mode: TAGS, numDays: Infinity } }), /initialScanConfiguration\.numDays: must be a finite number, not Infinity/],
+    ["numDays -5", withArgs({ initialScanConfiguration: { mode: TAGS, numDays: -5 } }), /initialScanConfiguration\.numDays: must be an integer from 1 to 90 .*not -5/],
+    ["a filter tree nested 200 deep", withArgs({ assetScopeFilters: nested(200) }), /assetScopeFilters(\.AND\[0\]){33}: is nested deeper than 32 levels/],
+    ["a SEARCH_VALUE over 1,024 characters", withArgs({ assetScopeFilters: { AND: [{ SEARCH_FIELD: "Registry", SEARCH_TYPE: "EQ", SEARCH_VALUE: "v".repeat(2000) }] } }), /assetScopeFilters\.AND\[0\]\.SEARCH_VALUE: must be at most 1024 characters, not 2000/],
+    ["10,001 group ids", withArgs({ vendor: "GITLAB_CONTAINER_REGISTRY", vendorSpecificConfiguration: { groupIds: Array.from({ length: 10_001 }, (_, i) => String(i)) } }), /vendorSpecificConfiguration\.groupIds: must hold at most 10000 items, not 10001/],
+    ["an empty tenant.apiKey", withArgs({ tenant: { apiUrl: "https://api-t.example.com", apiKey: "", apiKeyId: "1" } }), /c: tenant\.apiKey: must not be empty/],
+    ["a tenant.apiKeyId of spaces", withArgs({ tenant: { apiUrl: "https://api-t.example.com", apiKey: "k", apiKeyId: "  " } }), /c: tenant\.apiKeyId: must not be empty/],
+    ["an empty brokerId", withArgs({ scanningMode: "BROKER", brokerType: "BROKER_VM", brokerId: "" }), /c: brokerId: must not be empty/],
+    ["an empty outpostId", withArgs({ scanningMode: "OUTPOST", outpostId: "" }), /c: outpostId: must not be empty/],
+    ["an ipIdentifier over 1,024 characters", withArgs({ ipIdentifier: "i".repeat(1500) }), /c: ipIdentifier: must be at most 1024 characters, not 1500/],
+    ["a numeric tenantId", withArgs({ tenantId: 42 }), /c: tenantId: must be a string, not number 42/],
+    ["enabled as a string", withArgs({ enabled: "true" }), /c: enabled: must be a boolean, not string "true"/],
+    ["initialScanConfiguration as a string", withArgs({ initialScanConfiguration: "ALL" }), /c: initialScanConfiguration: must be an object, not string "ALL"/],
+    ["vendorSpecificConfiguration as a list", withArgs({ vendorSpecificConfiguration: ["groupIds"] }), /c: vendorSpecificConfiguration: must be an object, not an array/],
+    ["a Docker Hub repository over 255 characters", withArgs({ vendor: "DOCKER_HUB", vendorSpecificConfiguration: { repository: "r".repeat(256) } }), /vendorSpecificConfiguration\.repository: must be at most 255 characters, not 256/],
+    ["a numeric url", withArgs({ url: 443 }), /c: url: must be a string, not number 443/],
   ])("refuses %s", async (_case, args, message) => {
     expect(await refused(args)).toMatch(message);
   });
