@@ -8,12 +8,29 @@ import { ENTRY_DEFAULTS, type RegistryEntryFields } from "./registryEntry";
  * tenth of that, and previews still read per entry, by name.
  */
 
+/**
+ * JSON has no NaN or Infinity (it writes null): a program's NaN travels as
+ * this one-key object instead, so check can say what was given.
+ */
+const NON_FINITE_KEY = "$nonFiniteNumber";
+
 /** JSON with object keys sorted at every level, so equal entries encode to equal strings. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
+/** Parses what canonicalJson wrote, non-finite numbers included. */
+export function parseCanonicalJson(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const keys = Object.keys(value);
+    const marked = (value as Record<string, unknown>)[NON_FINITE_KEY];
+    return keys.length === 1 && typeof marked === "string" ? Number(marked) : value;
+  });
+}
+
 function sortKeys(value: unknown): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) return { [NON_FINITE_KEY]: String(value) };
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
@@ -41,7 +58,7 @@ export function encodeEntryFields(fields: object): string {
  * the string, or objects instead of strings: both are read too.
  */
 export function decodeEntryFields(text: string | RegistryEntryFields): RegistryEntryFields {
-  const entry = (typeof text === "string" ? JSON.parse(text) : text) as RegistryEntryFields & { name?: string };
+  const entry = (typeof text === "string" ? parseCanonicalJson(text) : text) as RegistryEntryFields & { name?: string };
   const { name: _name, ...fields } = entry;
   return fields as RegistryEntryFields;
 }

@@ -3,7 +3,7 @@ import { issuesToFailures, isUnknown, splitUnknown, touchesUnknown, UNKNOWN_VALU
 import { INPUT_LIMITS, RESERVED_KEYS } from "../../rules";
 import { freeFormFailures } from "../validation/bounds";
 import { consoleArgsSchema, type ConsoleArgs } from "./connection";
-import { decodeEntryFields, encodeEntryFields } from "./entryEncoding";
+import { decodeEntryFields, encodeEntryFields, parseCanonicalJson } from "./entryEncoding";
 import {
   describeIdentity,
   identityOfFields,
@@ -211,7 +211,7 @@ function listDeclaredEntries(raw: unknown, failures: CheckFailure[]): DeclaredEn
 /** An entry's fields from its encoded form; undefined when it is not a JSON object. */
 function parseEntry(text: string): Record<string, unknown> | undefined {
   try {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = parseCanonicalJson(text);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
     return { ...decodeEntryFields(parsed as RegistryEntryFields) };
   } catch {

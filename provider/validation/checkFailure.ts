@@ -80,7 +80,7 @@ export function isSecretPath(prefix: string, path: readonly PropertyKey[]): bool
 function describeIssue(issue: z.core.$ZodIssue, secret: boolean): string {
   switch (issue.code) {
     case "invalid_type": {
-      const expected = issue.expected === "int" ? "integer" : issue.expected;
+      const expected = ({ int: "integer", record: "object" } as Record<string, string>)[issue.expected] ?? issue.expected;
       if (issue.input === undefined) return `is required (${expected})`;
       if (typeof issue.input === "number" && !Number.isFinite(issue.input)) return `must be a finite number, not ${String(issue.input)}`;
       return secret ? `must be ${article(expected)}` : `must be ${article(expected)}, not ${kindOf(issue.input)}`;

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { consoleOnlyEntry } from "../support/computeSession";
 import { storedBody } from "../support/cortexSession";
+import { leaksSecret } from "../support/secretTraces";
 import { emulatorConfig, useEmulator, writes } from "./support/engineSession";
 import { UserProject } from "../../harness/userProject";
 
@@ -72,6 +73,8 @@ describe("secrets in the state under the real CLI", () => {
     const { apiKey, apiKeyId } = session.emulator.credentials.cortex.advanced;
     const connectorPassword = "plain-connector-password-7c";
     const connectorToken = "plain-connector-token-d4";
+    const ENTRY_CA = "-----BEGIN CERTIFICATE-----\nplain-entry-ca-91e2\n-----END CERTIFICATE-----";
+    const CONNECTOR_CA = "-----BEGIN CERTIFICATE-----\nplain-connector-ca-5b7f\n-----END CERTIFICATE-----";
     project = UserProject.create("plain-credentials", {
       "index.ts": `
 import { CortexRegistryConnector, RegistrySettings, RegistrySpecification } from "pulumi-registry-scanning";
@@ -80,10 +83,12 @@ new RegistrySettings("compute", {
   console: { url: ${JSON.stringify(session.emulator.computeUrl)}, username: ${JSON.stringify(username)}, password: ${JSON.stringify(password)} },
   specifications: [
     new RegistrySpecification("ubuntu", { version: "2", registry: "", repository: "library/ubuntu", tag: "22.04", os: "linux", cap: 5 }),
+    new RegistrySpecification("private", { version: "2", registry: "registry.example.com", repository: "team/app", os: "linux", caCert: ${JSON.stringify(ENTRY_CA)} }),
   ],
 });
 
 new CortexRegistryConnector("harbor", {
+  caCertificate: ${JSON.stringify(CONNECTOR_CA)},
   tenant: { apiUrl: ${JSON.stringify(session.emulator.cortexUrl)}, apiKey: ${JSON.stringify(apiKey)}, apiKeyId: ${JSON.stringify(apiKeyId)} },
   vendor: "HARBOR",
   name: "harbor",
@@ -102,13 +107,14 @@ new CortexRegistryConnector("harbor", {
     await project.compile();
     await project.initStack("dev", {});
     const up = await project.ok(["up", "--yes"]);
-    expect(storedBody(session.emulator, "harbor")).toMatchObject({ password: connectorPassword, auth_token: connectorToken });
+    expect(storedBody(session.emulator, "harbor")).toMatchObject({ password: connectorPassword, auth_token: connectorToken, ca_certificate: CONNECTOR_CA });
+    expect(session.emulator.compute.entries().find((entry) => entry.repository === "team/app")).toMatchObject({ caCert: ENTRY_CA });
     expect(writes(session.emulator.requests()).length).toBeGreaterThan(0);
 
     const exported = await project.ok(["stack", "export"]);
-    for (const value of [password, apiKey, connectorPassword, connectorToken]) {
-      expect(exported.stdout).not.toContain(value);
-      expect(up.output).not.toContain(value);
+    for (const value of [password, apiKey, connectorPassword, connectorToken, ENTRY_CA, CONNECTOR_CA]) {
+      expect(leaksSecret(exported.stdout, value)).toBe(false);
+      expect(leaksSecret(up.output, value)).toBe(false);
     }
   });
 });
