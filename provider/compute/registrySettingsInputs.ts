@@ -2,6 +2,7 @@ import { z } from "zod";
 import { issuesToFailures, isUnknown, splitUnknown, touchesUnknown, UNKNOWN_VALUE, type CheckFailure } from "../validation/checkFailure";
 import { RESERVED_ENTRY_NAMES } from "../../rules";
 import { consoleArgsSchema, type ConsoleArgs } from "./connection";
+import type { TimeoutsArgs } from "../timeLimits";
 import { decodeEntryFields, encodeEntryFields } from "./entryEncoding";
 import {
   describeIdentity,
@@ -29,6 +30,8 @@ export interface RegistrySettingsInputs {
   scanLater: boolean;
   releaseAdopted: (typeof RELEASE_ADOPTED_CHOICES)[number];
   console?: ConsoleArgs;
+  /** Time limits of this resource's operations; checked and canonicalized by the provider's check (timeLimits.ts). */
+  timeouts?: TimeoutsArgs;
   /**
    * Declared entries that were in the console before this stack took them
    * over, by name, each described. Worked out by check from the console, kept
