@@ -21,6 +21,23 @@ export const NUM_DAYS_RANGE = { min: 1, max: 90 } as const;
 /** The Cortex initial-scan mode that takes `numDays`; every other mode refuses it. */
 export const NUM_DAYS_MODE = "TAGS_MODIFIED_DAYS";
 
+/**
+ * How long one request may go unanswered, in seconds: the default, and the
+ * most a user may set. Two minutes is the time the client always allowed: a
+ * console builds a 19,999-entry list (4 MB) before it answers, and a request
+ * still unanswered after that is hanging, not slow.
+ */
+export const REQUEST_TIMEOUT_SECONDS = { default: 120, max: 3_600 } as const;
+
+/**
+ * How long one operation on a resource (a check, create, read, update or
+ * delete) may take in all, retries, backoff and waits included, in seconds.
+ * Fifteen minutes: a RegistrySettings write may take several full-list round
+ * trips at the request timeout, and connectors created all at once queue
+ * about 8,000 requests deep at a tenant's rate limit in that time.
+ */
+export const OPERATION_TIMEOUT_SECONDS = { default: 900, max: 86_400 } as const;
+
 /** The dynamic resources' module and type names; the SDK registers them as `pulumi-nodejs:dynamic/<module>:<type>`. */
 export const RESOURCE_MODULE = "registryScanning";
 export const REGISTRY_SETTINGS_TYPE_NAME = "RegistrySettings";

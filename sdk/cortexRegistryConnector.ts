@@ -3,6 +3,7 @@ import { CORTEX_CONNECTOR_TYPE, CORTEX_CONNECTOR_TYPE_NAME, RESOURCE_MODULE, SEC
 import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import { CONNECTOR_FIELD_NAMES } from "../provider/cortex/connectorBody";
 import { CortexRegistryConnectorProvider } from "../provider/cortex/connectorProvider";
+import type { TimeoutsArgs } from "./timeouts";
 
 const SECRET_FIELDS = SECRET_INPUT_FIELDS[CORTEX_CONNECTOR_TYPE];
 
@@ -88,6 +89,8 @@ export interface CortexRegistryConnectorArgs {
   ipIdentifier?: pulumi.Input<string>;
   tenantId?: pulumi.Input<string>;
   tenant?: pulumi.Input<CortexTenantArgs>;
+  /** Time limits of this connector's calls to the tenant; when absent, stack config, the environment, then the defaults. */
+  timeouts?: pulumi.Input<TimeoutsArgs>;
 }
 
 /**

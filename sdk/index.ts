@@ -1,4 +1,5 @@
 export { RegistrySettings, type RegistrySettingsArgs, type ConsoleArgs } from "./registrySettings";
+export type { TimeoutsArgs } from "./timeouts";
 export {
   RegistrySpecification,
   type RegistrySpecificationArgs,

@@ -4,6 +4,7 @@ import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import { encodeEntryFields } from "../provider/compute/entryEncoding";
 import { RegistrySettingsProvider } from "../provider/compute/registrySettingsProvider";
 import type { RegistrySpecification } from "./registrySpecification";
+import type { TimeoutsArgs } from "./timeouts";
 
 const SECRET_FIELDS = SECRET_INPUT_FIELDS[REGISTRY_SETTINGS_TYPE];
 
@@ -43,6 +44,8 @@ export interface RegistrySettingsArgs {
   releaseAdopted?: pulumi.Input<"restore" | "delete">;
   /** The console to manage; when absent, stack config `prismaCloudCompute:*`, then `PRISMA_CLOUD_COMPUTE_*` variables. */
   console?: ConsoleArgs;
+  /** Time limits of this resource's calls to the console; when absent, stack config, the environment, then the defaults. */
+  timeouts?: pulumi.Input<TimeoutsArgs>;
 }
 
 /**
@@ -81,6 +84,7 @@ export class RegistrySettings extends pulumi.dynamic.Resource {
         scanLater: args.scanLater,
         releaseAdopted: args.releaseAdopted,
         console: withSecretFields(args, SECRET_FIELDS).console,
+        timeouts: args.timeouts,
         consoleUrl: undefined,
         consoleProject: undefined,
         managedCount: undefined,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { ApiError, codeForStatus, redactSecrets } from "../http/apiError";
+import type { OperationLimits } from "../http/deadline";
 import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
 import { RETRYABLE_STATUSES, type RetryPolicy } from "../http/retryPolicy";
 import { ACCEPT_LIST_AS_READ_VARIABLE, type ComputeConnection } from "./connection";
@@ -33,7 +34,6 @@ const registrySettingsSchema = z.looseObject({
 
 export interface ComputeClientOptions {
   retry?: Partial<RetryPolicy>;
-  timeoutMs?: number;
   /** Take an answer without a registry list as an empty console (the user confirmed it), instead of refusing it. */
   acceptMissingList?: boolean;
 }
@@ -46,6 +46,8 @@ export class ComputeClient {
 
   constructor(
     private readonly connection: ComputeConnection,
+    /** The operation this client serves: its requests, logins included, keep its request timeout and deadline. */
+    limits: OperationLimits,
     private readonly options: ComputeClientOptions = {},
   ) {
     const url = new URL(connection.url);
@@ -56,7 +58,7 @@ export class ComputeClient {
       caCert: connection.caCert,
       insecureSkipTlsVerify: connection.insecureSkipTlsVerify,
       retry: options.retry,
-      timeoutMs: options.timeoutMs,
+      limits,
       retryableStatuses: COMPUTE_RETRYABLE_STATUSES,
     });
     const secretDigest = createHash("sha256").update(connection.password).digest("hex");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { INPUT_LIMITS, normalizeConsoleUrl } from "../../rules";
 import { lookupSettings } from "../settingSources";
 import { boundedString, requiredText, tooLong } from "../validation/bounds";
+import type { TimeLimitSettingNames } from "../timeLimits";
 
 export { normalizeConsoleUrl };
 
@@ -56,6 +57,19 @@ export const ENVIRONMENT_VARIABLES = {
   insecureSkipTlsVerify: "PRISMA_CLOUD_COMPUTE_INSECURE_SKIP_TLS_VERIFY",
   project: "PRISMA_CLOUD_COMPUTE_PROJECT",
 } as const;
+
+/** Where a RegistrySettings' time limits are set besides its `timeouts` argument. */
+export const TIME_LIMIT_SETTINGS: TimeLimitSettingNames = {
+  peer: "console",
+  stackConfig: {
+    requestSeconds: "prismaCloudCompute:requestTimeoutSeconds",
+    operationSeconds: "prismaCloudCompute:operationTimeoutSeconds",
+  },
+  environment: {
+    requestSeconds: "PRISMA_CLOUD_COMPUTE_REQUEST_TIMEOUT_SECONDS",
+    operationSeconds: "PRISMA_CLOUD_COMPUTE_OPERATION_TIMEOUT_SECONDS",
+  },
+};
 
 /**
  * Set to "true" for one run to write even though the list the console answered
@@ -154,6 +168,7 @@ export function describeTarget(target: ConsoleTarget): string {
 
 /** The stack config a provider reads in `configure`, key by key. */
 export function stackConfigFrom(get: (key: string) => string | undefined): Record<string, string | undefined> {
-  return Object.fromEntries(Object.values(STACK_CONFIG_KEYS).map((key) => [key, get(key)]));
+  const keys = [...Object.values(STACK_CONFIG_KEYS), ...Object.values(TIME_LIMIT_SETTINGS.stackConfig)];
+  return Object.fromEntries(keys.map((key) => [key, get(key)]));
 }
 

@@ -1,7 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
 import { ApiError } from "../http/apiError";
 import { withSerializedProvider } from "../partialState";
+import { OperationTimeoutError, startOperation, type Deadline } from "../http/deadline";
+import { checkTimeLimits, resolveTimeLimits, TimeLimitSettingError, withTimeouts } from "../timeLimits";
 import { containsUnknown, forEngine, isUnknown, type CheckFailure } from "../validation/checkFailure";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { withConsoleLock } from "./consoleLock";
@@ -15,6 +16,7 @@ import {
   resolveConnection,
   resolveConsoleTarget,
   SETTLE_MS_VARIABLE,
+  TIME_LIMIT_SETTINGS,
   type ConsoleTarget,
 } from "./connection";
 import { describeIdentity, fromWireEntry, identityOf, identityOfFields, type RegistryEntryFields, type WireEntry } from "./registryEntry";
@@ -101,8 +103,10 @@ export async function check(
       ([name]) => !name.startsWith(UNDECLARED_ENTRY_PREFIX),
     ),
   );
-  const { inputs: declared, failures } = checkRegistrySettingsInputs(news, accepted);
-  failures.push(...connectionFailures(news.console, context));
+  const { inputs: checkedSettings, failures } = checkRegistrySettingsInputs(news, accepted);
+  const timeLimits = checkTimeLimits(news.timeouts, TIME_LIMIT_SETTINGS, context.stackConfig, context.environment);
+  const declared = withTimeouts(checkedSettings, timeLimits.timeouts);
+  failures.push(...timeLimits.failures, ...connectionFailures(news.console, context));
   const knownConsole = !containsUnknown(declared.console);
   const target = knownConsole ? resolveConsoleTarget(declared.console, context.stackConfig, context.environment) : undefined;
   const move = knownConsole ? consoleMove(olds, declared, context) : undefined;
@@ -122,7 +126,13 @@ export async function check(
     };
   } catch (error) {
     // A preview that cannot read the console cannot say what the apply would do to it: it stops here.
-    if (error instanceof RegistryCapError || error instanceof ApiError || error instanceof ConnectionError) {
+    if (
+      error instanceof RegistryCapError ||
+      error instanceof ApiError ||
+      error instanceof ConnectionError ||
+      error instanceof OperationTimeoutError ||
+      error instanceof TimeLimitSettingError
+    ) {
       return { inputs: unread(), failures: [{ property: "", reason: error.message }] };
     }
     throw error;
@@ -241,15 +251,8 @@ export function diff(
 ): { changes: false | undefined; replaces: string[] } {
   const move = consoleMove(olds, news, context);
   if (move) throw new ConnectionError(move);
-  const changes =
-    olds.mode !== news.mode ||
-    olds.scanLater !== news.scanLater ||
-    (olds.releaseAdopted ?? "restore") !== news.releaseAdopted ||
-    !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
-    !sameSpecifications(olds.specifications, news.specifications) ||
-    !isDeepStrictEqual(olds.adopted ?? {}, news.adopted ?? {}) ||
-    // New rows are what check found the console needs (drift, adoption...); an emptied map is a no-op's bookkeeping.
-    (Object.keys(news.consoleChanges ?? {}).length > 0 && !isDeepStrictEqual(olds.consoleChanges ?? {}, news.consoleChanges));
+  // A new time limit is recorded by an update that sends nothing (see update), never a replacement.
+  const changes = changesConsoleSettings(olds, news) || !isDeepStrictEqual(olds.timeouts ?? {}, news.timeouts ?? {});
   // "Changes, not known which" on purpose: the engine then diffs the old and new inputs itself and
   // keeps that detailed diff, so `pulumi preview --diff` prints only the entries and fields that
   // change. With a plain "changes" it prints every entry of the list (the SDK's dynamic-provider
@@ -257,16 +260,36 @@ export function diff(
   return { changes: changes ? undefined : false, replaces: [] };
 }
 
+/** Whether the inputs ask anything different of the console than the state records (time limits aside). */
+function changesConsoleSettings(olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): boolean {
+  return (
+    olds.mode !== news.mode ||
+    olds.scanLater !== news.scanLater ||
+    (olds.releaseAdopted ?? "restore") !== news.releaseAdopted ||
+    !isDeepStrictEqual(olds.console ?? null, news.console ?? null) ||
+    !sameSpecifications(olds.specifications, news.specifications) ||
+    !isDeepStrictEqual(olds.adopted ?? {}, news.adopted ?? {}) ||
+    // New rows are what check found the console needs (drift, adoption...); an emptied map is a no-op's bookkeeping.
+    (Object.keys(news.consoleChanges ?? {}).length > 0 && !isDeepStrictEqual(olds.consoleChanges ?? {}, news.consoleChanges))
+  );
+}
+
 export async function create(inputs: RegistrySettingsInputs, context: ProviderContext) {
-  const { client, target } = connect(inputs, context);
+  const { client, target, deadline } = connect(inputs, context);
   const id = idFor(target);
-  const outs = await withConsoleLock(describeTarget(target), () => write({ client, target, inputs, previousState: NO_STATE, id, context }));
+  const outs = await withConsoleLock(describeTarget(target), () =>
+    write({ client, target, inputs, previousState: NO_STATE, id, context, deadline }),
+  );
   return { id, outs };
 }
 
 export async function update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs, context: ProviderContext) {
-  const { client, target } = connect(news, context, olds);
-  return { outs: await withConsoleLock(describeTarget(target), () => write({ client, target, inputs: news, previousState: olds, id, context })) };
+  // Only the time limits changed: how long later calls may take, nothing the console holds. Recorded, nothing sent.
+  if (!changesConsoleSettings(olds, news)) return { outs: withTimeouts(olds, news.timeouts) };
+  const { client, target, deadline } = connect(news, context, olds);
+  return {
+    outs: await withConsoleLock(describeTarget(target), () => write({ client, target, inputs: news, previousState: olds, id, context, deadline })),
+  };
 }
 
 export async function read(id: string, olds: RegistrySettingsOutputs, context: ProviderContext) {
@@ -292,6 +315,7 @@ export async function read(id: string, olds: RegistrySettingsOutputs, context: P
     ...targetFields(target),
   };
   if (olds.console) inputs.console = olds.console;
+  if (olds.timeouts) inputs.timeouts = olds.timeouts;
   const props: RegistrySettingsOutputs = {
     ...inputs,
     consoleUrl: target.url,
@@ -308,9 +332,11 @@ export async function read(id: string, olds: RegistrySettingsOutputs, context: P
  * entry, the list left is empty, and that is what is written and verified.
  */
 export async function remove(olds: RegistrySettingsOutputs, context: ProviderContext): Promise<void> {
-  const { client, target } = connect(olds, context, olds);
+  const { client, target, deadline } = connect(olds, context, olds);
   const nothingDeclared: RegistrySettingsInputs = { ...olds, specifications: {}, mode: "managed", adopted: {}, consoleChanges: {} };
-  await withConsoleLock(describeTarget(target), () => write({ client, target, inputs: nothingDeclared, previousState: olds, id: idFor(target), context }));
+  await withConsoleLock(describeTarget(target), () =>
+    write({ client, target, inputs: nothingDeclared, previousState: olds, id: idFor(target), context, deadline }),
+  );
 }
 
 /** Another writer undoing ours is repaired by writing again from the list as it is now, this many times at most. */
@@ -336,6 +362,8 @@ interface WriteJob {
   previousState: Partial<PreviousState>;
   id: string;
   context: ProviderContext;
+  /** The operation's deadline, which the settle wait keeps as the requests do. */
+  deadline: Deadline;
 }
 
 async function write(job: WriteJob): Promise<RegistrySettingsOutputs> {
@@ -356,7 +384,7 @@ interface WriteProgress {
 }
 
 async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promise<RegistrySettingsOutputs> {
-  const { client, target, inputs, previousState, id, context } = job;
+  const { client, target, inputs, previousState, id, context, deadline } = job;
   const declared = decodeSpecifications(inputs.specifications);
   let previous = ownershipFromState(previousState);
   const readAt = Date.now();
@@ -372,7 +400,7 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     let readBack = await client.getRegistryEntries();
     let problems = findWriteDiscrepancies(plan, readBack);
     if (problems.ours.length === 0 && settleMs > 0) {
-      await sleep(settleMs);
+      await deadline.wait(settleMs, "Prisma Cloud Compute", "the settle re-read of the registry list (the write itself was applied and verified)");
       readBack = await client.getRegistryEntries();
       problems = findWriteDiscrepancies(plan, readBack);
     }
@@ -422,10 +450,12 @@ function targetFields(target: ConsoleTarget): Pick<RegistrySettingsInputs, "cons
  * would otherwise be read, changed or removed on the wrong list.
  */
 function connect(
-  inputs: Pick<RegistrySettingsInputs, "console">,
+  inputs: Pick<RegistrySettingsInputs, "console" | "timeouts">,
   context: ProviderContext,
   expected?: Partial<Pick<RegistrySettingsInputs, "consoleUrl" | "consoleProject">>,
-): { client: ComputeClient; target: ConsoleTarget } {
+): { client: ComputeClient; target: ConsoleTarget; deadline: Deadline } {
+  // The operation's clock starts here, before any wait for another resource's write to the same list.
+  const limits = startOperation(resolveTimeLimits(TIME_LIMIT_SETTINGS, inputs.timeouts, context.stackConfig, context.environment));
   const connection = resolveConnection(inputs.console, context.stackConfig, context.environment);
   const target: ConsoleTarget = connection.project === undefined ? { url: connection.url } : { url: connection.url, project: connection.project };
   if (expected?.consoleUrl !== undefined && describeTarget(target) !== describeTarget(stateTarget(expected))) {
@@ -436,7 +466,7 @@ function connect(
     );
   }
   const options = { ...context.clientOptions, acceptMissingList: acceptsListAsRead(context) };
-  return { client: new ComputeClient(connection, options), target };
+  return { client: new ComputeClient(connection, limits, options), target, deadline: limits.deadline };
 }
 
 function acceptsListAsRead(context: ProviderContext): boolean {

@@ -3,6 +3,7 @@ import { issuesToFailures, isUnknown, splitUnknown, touchesUnknown, UNKNOWN_VALU
 import { INPUT_LIMITS, RESERVED_KEYS } from "../../rules";
 import { freeFormFailures } from "../validation/bounds";
 import { consoleArgsSchema, type ConsoleArgs } from "./connection";
+import type { TimeoutsArgs } from "../timeLimits";
 import { decodeEntryFields, encodeEntryFields, parseCanonicalJson } from "./entryEncoding";
 import {
   describeIdentity,
@@ -30,6 +31,8 @@ export interface RegistrySettingsInputs {
   scanLater: boolean;
   releaseAdopted: (typeof RELEASE_ADOPTED_CHOICES)[number];
   console?: ConsoleArgs;
+  /** Time limits of this resource's operations; checked and canonicalized by the provider's check (timeLimits.ts). */
+  timeouts?: TimeoutsArgs;
   /**
    * Declared entries that were in the console before this stack took them
    * over, by name, each described. Worked out by check from the console, kept

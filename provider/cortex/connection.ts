@@ -3,6 +3,7 @@ import { INPUT_LIMITS } from "../../rules";
 import { requiredText, tooLong } from "../validation/bounds";
 import { canonicalApiUrl, normalizeApiUrl } from "../../rules";
 import { lookupSettings } from "../settingSources";
+import type { TimeLimitSettingNames } from "../timeLimits";
 
 export { canonicalApiUrl, normalizeApiUrl };
 
@@ -40,6 +41,19 @@ export const ENVIRONMENT_VARIABLES = {
   apiKeyId: "CORTEX_API_KEY_ID",
   apiKeyType: "CORTEX_API_KEY_TYPE",
 } as const;
+
+/** Where a connector's time limits are set besides its `timeouts` argument. */
+export const TIME_LIMIT_SETTINGS: TimeLimitSettingNames = {
+  peer: "tenant",
+  stackConfig: { requestSeconds: "cortex:requestTimeoutSeconds", operationSeconds: "cortex:operationTimeoutSeconds" },
+  environment: { requestSeconds: "CORTEX_REQUEST_TIMEOUT_SECONDS", operationSeconds: "CORTEX_OPERATION_TIMEOUT_SECONDS" },
+};
+
+/** The stack config a provider reads in `configure`, key by key. */
+export function stackConfigFrom(get: (key: string) => string | undefined): Record<string, string | undefined> {
+  const keys = [...Object.values(STACK_CONFIG_KEYS), ...Object.values(TIME_LIMIT_SETTINGS.stackConfig)];
+  return Object.fromEntries(keys.map((key) => [key, get(key)]));
+}
 
 export class CortexConnectionError extends Error {
   readonly code = "CONNECTION_NOT_CONFIGURED";

@@ -41,8 +41,12 @@ export interface ConnectorOutputs extends Omit<ConnectorInputs, "importConnector
   unconfirmedCreate?: unknown;
 }
 
-/** Fields compared between state and program: the configuration and the tenant (for its keys). */
-const COMPARED_FIELDS: readonly string[] = [...CONNECTOR_FIELD_NAMES, "tenant"];
+/**
+ * Fields compared between state and program: the configuration, the tenant
+ * (for its keys) and the time limits (an update records them; the connector
+ * body, and so the tenant, is left alone).
+ */
+const COMPARED_FIELDS: readonly string[] = [...CONNECTOR_FIELD_NAMES, "tenant", "timeouts"];
 
 /**
  * The changes between the state and the program's checked inputs, and the

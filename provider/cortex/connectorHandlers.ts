@@ -17,13 +17,18 @@ import {
   resolveConnection,
   sameApiUrl,
   STACK_CONFIG_KEYS,
+  TIME_LIMIT_SETTINGS,
   type TenantArgs,
 } from "./connection";
 import { CortexClient, CreateOutcomeUnknownError, type CortexClientOptions } from "./cortexClient";
 import { finishingSteps, UnconfirmedConnectorError, UnconfirmedCreateError, unconfirmedCreateOf } from "./unconfirmedCreate";
+import { startOperation } from "../http/deadline";
+import { checkTimeLimits, resolveTimeLimits, withTimeouts, type TimeoutsArgs } from "../timeLimits";
 
 export type { ConnectorOutputs } from "./connectorChanges";
 export type { ConnectorInputs } from "./connectorInputs";
+/** Re-exported for the provider's `configure`, which loads this module only. */
+export { stackConfigFrom } from "./connection";
 
 /** An `import` that cannot adopt the connector: no such id, or the program does not describe it as it is. */
 export class ConnectorImportError extends Error {
@@ -48,11 +53,16 @@ export interface ProviderContext {
  * for a resource not in the stack: once it is, a replacement creates a new
  * connector rather than adopting the one it replaces.
  */
-export function check(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+export function check(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  context: ProviderContext,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const { inputs, failures } = checkConnectorInputs(news);
   const inStack = Object.keys(olds ?? {}).some((key) => key !== "__provider");
   if (inStack) delete inputs.importConnectorId;
-  return { inputs: { ...inputs }, failures: forEngine(failures) };
+  const timeLimits = checkTimeLimits(news.timeouts, TIME_LIMIT_SETTINGS, context.stackConfig, context.environment);
+  return { inputs: withTimeouts({ ...inputs }, timeLimits.timeouts), failures: forEngine([...failures, ...timeLimits.failures]) };
 }
 
 /**
@@ -104,12 +114,12 @@ function refuseConfiguredTenantMove(olds: ConnectorOutputs, newTenant: TenantArg
 }
 
 export async function create(inputs: ConnectorInputs, context: ProviderContext): Promise<{ id: string; outs: ConnectorOutputs }> {
-  const { client, apiUrl } = connect(inputs.tenant, undefined, context);
+  const { client, apiUrl } = connect(inputs.tenant, undefined, context, inputs.timeouts);
   const configuration = configurationOf(inputs);
   const id = inputs.importConnectorId
     ? await adopt(client, inputs.importConnectorId, configuration, apiUrl)
     : await createOrRecordUnconfirmed(client, configuration, apiUrl, inputs);
-  return { id, outs: outputsOf(configuration, inputs.tenant, id, apiUrl) };
+  return { id, outs: outputsOf(configuration, inputs.tenant, id, apiUrl, inputs.timeouts) };
 }
 
 /** A create whose outcome is unknown fails, leaving a placeholder in the state that stops the next `pulumi up` from creating again. */
@@ -164,7 +174,7 @@ async function adopt(client: CortexClient, connectorId: string, configuration: C
 export async function read(id: string, olds: ConnectorOutputs, context: ProviderContext) {
   // There is no id to read; a refresh must not drop the record that stops a second create.
   if (unconfirmedCreateOf(olds)) return { id, props: olds };
-  const { client } = connect(olds.tenant, olds.apiUrl, context);
+  const { client } = connect(olds.tenant, olds.apiUrl, context, olds.timeouts);
   const remote = await client.get(id);
   if (!remote) return { id: "", props: {} };
   const refreshed = withApiDefaults(fromWireConnector(remote));
@@ -180,24 +190,24 @@ export async function read(id: string, olds: ConnectorOutputs, context: Provider
   // The API never returns the credentials: the state keeps the ones last written.
   for (const field of WRITE_ONLY_FIELDS) if (olds[field] !== undefined) configuration[field] = olds[field];
   if (refreshed.caCertificate === undefined && olds.caCertificate !== undefined) configuration.caCertificate = olds.caCertificate;
-  const props = outputsOf(configuration as unknown as ConnectorFields, olds.tenant, id, olds.apiUrl);
+  const props = outputsOf(configuration as unknown as ConnectorFields, olds.tenant, id, olds.apiUrl, olds.timeouts);
   const { connectorId: _id, apiUrl: _apiUrl, ...inputs } = props;
   return { id, props, inputs };
 }
 
 export async function update(id: string, olds: ConnectorOutputs, news: ConnectorInputs, context: ProviderContext) {
   refuseUnconfirmed(olds, "update");
-  const { client, apiUrl } = connect(news.tenant, olds.apiUrl, context);
+  const { client, apiUrl } = connect(news.tenant, olds.apiUrl, context, news.timeouts);
   const configuration = configurationOf(news);
   const body = toWireConnector(configuration);
-  // A new tenant key alone changes the state, not the connector.
+  // A new tenant key or time limit alone changes the state, not the connector.
   if (!isDeepStrictEqual(body, toWireConnector(configurationOf(olds)))) await client.update(id, body);
-  return { outs: outputsOf(configuration, news.tenant, id, apiUrl) };
+  return { outs: outputsOf(configuration, news.tenant, id, apiUrl, news.timeouts) };
 }
 
 export async function remove(id: string, olds: ConnectorOutputs, context: ProviderContext): Promise<void> {
   refuseUnconfirmed(olds, "delete");
-  const { client } = connect(olds.tenant, olds.apiUrl, context);
+  const { client } = connect(olds.tenant, olds.apiUrl, context, olds.timeouts);
   // A connector already deleted (in the console, or by an earlier attempt whose answer was lost) is the goal reached.
   await client.remove(id);
 }
@@ -207,7 +217,9 @@ export async function remove(id: string, olds: ConnectorOutputs, context: Provid
  * tenant the connector lives in, from the state), a configuration now
  * pointing elsewhere is refused rather than asking the wrong tenant.
  */
-function connect(tenant: TenantArgs | undefined, expectedApiUrl: string | undefined, context: ProviderContext) {
+function connect(tenant: TenantArgs | undefined, expectedApiUrl: string | undefined, context: ProviderContext, timeouts: TimeoutsArgs | undefined) {
+  // The operation's clock starts here: waits for the tenant's rate limit count against it.
+  const limits = startOperation(resolveTimeLimits(TIME_LIMIT_SETTINGS, timeouts, context.stackConfig, context.environment));
   const connection = resolveConnection(tenant, context.stackConfig, context.environment);
   if (expectedApiUrl !== undefined && !sameApiUrl(connection.apiUrl, expectedApiUrl)) {
     throw new CortexConnectionError(
@@ -215,7 +227,7 @@ function connect(tenant: TenantArgs | undefined, expectedApiUrl: string | undefi
         "Point cortex:apiUrl (and its key) back at the connector's tenant, or give the resource that tenant, and run the command again.",
     );
   }
-  return { client: new CortexClient(connection, context.clientOptions), apiUrl: connection.apiUrl };
+  return { client: new CortexClient(connection, limits, context.clientOptions), apiUrl: connection.apiUrl };
 }
 
 function configurationOf(inputs: Partial<ConnectorFields>): ConnectorFields {
@@ -224,8 +236,14 @@ function configurationOf(inputs: Partial<ConnectorFields>): ConnectorFields {
   return configuration as unknown as ConnectorFields;
 }
 
-function outputsOf(configuration: ConnectorFields, tenant: TenantArgs | undefined, connectorId: string, apiUrl: string): ConnectorOutputs {
+function outputsOf(
+  configuration: ConnectorFields,
+  tenant: TenantArgs | undefined,
+  connectorId: string,
+  apiUrl: string,
+  timeouts: TimeoutsArgs | undefined,
+): ConnectorOutputs {
   const outputs: ConnectorOutputs = { ...configurationOf(configuration), connectorId, apiUrl };
   if (tenant) outputs.tenant = tenant;
-  return outputs;
+  return withTimeouts(outputs, timeouts);
 }

@@ -17,10 +17,12 @@ import {
   type VendorSpecificConfiguration,
 } from "./connectorBody";
 import { tenantArgsSchema, type TenantArgs } from "./connection";
+import type { TimeoutsArgs } from "../timeLimits";
 
 /** Checked, canonical inputs: the connector's configuration, where to reach it, and an id to adopt instead of creating. */
 export interface ConnectorInputs extends ConnectorFields {
   tenant?: TenantArgs;
+  timeouts?: TimeoutsArgs;
   /** From the `import` resource option: create adopts this existing connector instead of creating one. */
   importConnectorId?: string;
 }
@@ -81,6 +83,8 @@ const connectorSchema = z.strictObject({
   ipIdentifier: text.optional(),
   tenantId: text.optional(),
   tenant: tenantArgsSchema.optional(),
+  // Judged with the stack config and environment it falls back on, by checkTimeLimits (as for RegistrySettings).
+  timeouts: z.unknown().optional(),
   importConnectorId: requiredValue.optional(),
 });
 

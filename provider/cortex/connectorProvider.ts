@@ -16,12 +16,11 @@ export class CortexRegistryConnectorProvider implements pulumi.dynamic.ResourceP
   private stackConfig: Record<string, string | undefined> = {};
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const keys = ["apiUrl", "apiKey", "apiKeyId", "apiKeyType"];
-    this.stackConfig = Object.fromEntries(keys.map((k) => [`cortex:${k}`, request.config.get(`cortex:${k}`)]));
+    this.stackConfig = handlers().stackConfigFrom((key) => request.config.get(key));
   }
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return handlers().check(olds, news);
+    return handlers().check(olds, news, this.context());
   }
 
   async diff(_id: string, olds: ConnectorOutputs, news: ConnectorInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError, codeForStatus, redactSecrets } from "../http/apiError";
+import type { OperationLimits } from "../http/deadline";
 import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
 import { sharedLimiter, type RateLimit, type SlidingWindowLimiter } from "../http/rateLimiter";
 import type { RetryPolicy } from "../http/retryPolicy";
@@ -32,7 +33,6 @@ const connectorSchema = z.looseObject({});
 
 export interface CortexClientOptions {
   retry?: Partial<RetryPolicy>;
-  timeoutMs?: number;
   /** Defaults to the tenant's documented limit, shared by every client of the same tenant in this process. */
   rateLimit?: RateLimit;
 }
@@ -49,10 +49,13 @@ export class CreateOutcomeUnknownError extends Error {
     readonly connectorName: string,
     /** What happened to the POST, e.g. "lost its answer (connection reset)"; never quotes a secret. */
     readonly what: string,
+    /** For a lost answer that a longer time limit might have caught, which setting gives more time. */
+    timeAdvice?: string,
   ) {
     super(
       `${API} POST ${INSTANCES_PATH} ${what}, so registry connector "${connectorName}" may or may not have been created. ` +
-        "The request was not sent again: a second POST could create a duplicate, and the API has no list endpoint to look for the first.",
+        "The request was not sent again: a second POST could create a duplicate, and the API has no list endpoint to look for the first." +
+        `${timeAdvice ? ` ${timeAdvice}` : ""}`,
     );
     this.name = "CreateOutcomeUnknownError";
   }
@@ -66,6 +69,8 @@ export class CortexClient {
 
   constructor(
     private readonly connection: CortexConnection,
+    /** The operation this client serves: each request and each wait for the rate limit keeps its request timeout and deadline. */
+    private readonly limits: OperationLimits,
     options: CortexClientOptions = {},
   ) {
     const url = new URL(connection.apiUrl);
@@ -74,7 +79,7 @@ export class CortexClient {
       api: API,
       origin: url.origin,
       retry: options.retry,
-      timeoutMs: options.timeoutMs,
+      limits,
       retryableStatuses: RETRYABLE_STATUSES,
     });
     this.limiter = sharedLimiter(`cortex ${connection.apiUrl}`, options.rateLimit ?? TENANT_RATE_LIMIT);
@@ -99,7 +104,11 @@ export class CortexClient {
           hint: `Nothing was sent, so no connector was created. Check cortex:apiUrl (or the resource's tenant.apiUrl): ${this.connection.apiUrl} must be reachable from this machine.`,
         });
       }
-      if (error instanceof ApiError && (error.code === "NETWORK_ERROR" || error.code === "TIMEOUT")) {
+      if (error instanceof ApiError && error.code === "TIMEOUT") {
+        const limit = this.limits.deadline.remainingMs() <= 0 ? this.limits.deadline.limit : this.limits.request;
+        throw new CreateOutcomeUnknownError(connectorName, `lost its answer (${error.apiMessage ?? error.code})`, `If the tenant is only slow, ${limit.advice}.`);
+      }
+      if (error instanceof ApiError && error.code === "NETWORK_ERROR") {
         throw new CreateOutcomeUnknownError(connectorName, `lost its answer (${error.apiMessage ?? error.code})`);
       }
       throw error;
@@ -155,7 +164,7 @@ export class CortexClient {
     return this.http.send({
       ...request,
       // Every attempt, retries included, takes its place in the tenant's limit and signs afresh.
-      beforeAttempt: () => this.limiter.acquire(),
+      beforeAttempt: (signal) => this.limiter.acquire(signal),
       headers: () => authHeaders(this.connection),
     });
   }

@@ -1,5 +1,7 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import { ApiError } from "./apiError";
+import { OperationTimeoutError, type OperationLimits } from "./deadline";
+import { describeLimit } from "../timeLimits";
 import { DEFAULT_RETRY_POLICY, nextRetryDelayMs, parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy } from "./retryPolicy";
 
 export interface TlsOptions {
@@ -13,7 +15,8 @@ export interface HttpClientOptions extends TlsOptions {
   /** Name used in error messages, e.g. "Prisma Cloud Compute". */
   api: string;
   origin: string;
-  timeoutMs?: number;
+  /** The request timeout and the operation's deadline, which every attempt, backoff and queue wait must keep. */
+  limits: OperationLimits;
   retry?: Partial<RetryPolicy>;
   /**
    * Statuses that an idempotent request is retried on (default 429, 502, 503, 504).
@@ -35,8 +38,8 @@ export interface HttpRequest {
    * not applied (429), never after a lost response.
    */
   idempotent: boolean;
-  /** Awaited before every attempt (client-side rate limiting). */
-  beforeAttempt?: () => Promise<void>;
+  /** Awaited before every attempt (client-side rate limiting); gives up when `signal` (the deadline) aborts. */
+  beforeAttempt?: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface HttpResponse {
@@ -71,8 +74,6 @@ export async function closeAllPools(): Promise<void> {
   await Promise.all(closing);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function isTimeout(error: unknown): boolean {
   return (
     error instanceof undiciErrors.HeadersTimeoutError ||
@@ -82,58 +83,60 @@ function isTimeout(error: unknown): boolean {
 }
 
 function describeNetworkError(error: unknown): string {
-  if (isTimeout(error)) return "the server did not answer in time";
   const code = (error as { code?: string }).code;
   return code ? `connection failed (${code})` : "connection failed";
 }
 
+/** What a non-idempotent request's lost answer means, said first in its hint. */
+const MAYBE_APPLIED = "The request may or may not have been applied by the server.";
+
 /**
  * Sends JSON requests with timeouts and bounded retries (backoff with jitter,
- * `Retry-After` honoured). Answers with any status; deciding what a status
- * means is the API client's job.
+ * `Retry-After` honoured), all inside the operation's deadline. Answers with
+ * any status; deciding what a status means is the API client's job.
  */
 export class HttpClient {
   private readonly retry: RetryPolicy;
-  private readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
   private readonly retryableStatuses: ReadonlySet<number>;
 
   constructor(private readonly options: HttpClientOptions) {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.timeoutMs = options.timeoutMs ?? 120_000;
     this.dispatcher = poolFor(options.origin, options);
     this.retryableStatuses = options.retryableStatuses ?? RETRYABLE_STATUSES;
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
+    const { deadline } = this.options.limits;
     const started = Date.now();
     const path = request.query && Object.keys(request.query).length > 0
       ? `${request.path}?${new URLSearchParams(request.query).toString()}`
       : request.path;
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const what = `${request.method} ${request.path}`;
     for (let attempt = 1; ; attempt++) {
-      await request.beforeAttempt?.();
+      // Spent already, e.g. by the operation's earlier requests or a wait for another resource's write.
+      if (deadline.remainingMs() <= 0) throw new OperationTimeoutError(this.options.api, deadline.limit, `ran out before ${what} could be sent`);
+      const signal = deadline.signal();
+      try {
+        await request.beforeAttempt?.(signal);
+      } catch (error) {
+        if (signal.aborted) throw new OperationTimeoutError(this.options.api, deadline.limit, `ran out while ${what} waited for its turn under the rate limit`);
+        throw error;
+      }
       // Outside the network-error handling: a failed login is the caller's error, not a dropped connection.
       const headers = { ...(await request.headers?.()) };
+      // A login for the headers may have used up the rest: then nothing was sent, which a lost answer would not say.
+      if (signal.aborted) throw new OperationTimeoutError(this.options.api, deadline.limit, `ran out before ${what} could be sent`);
       let response: HttpResponse;
       try {
-        response = await this.attempt(request, path, payload, headers, attempt);
+        response = await this.attempt(request, path, payload, headers, attempt, signal);
       } catch (error) {
+        if (signal.aborted) throw this.deadlineReached(request, attempt);
         const delay = request.idempotent ? nextRetryDelayMs(attempt, Date.now() - started, this.retry, undefined) : undefined;
-        if (delay === undefined) {
-          throw new ApiError({
-            code: isTimeout(error) ? "TIMEOUT" : "NETWORK_ERROR",
-            api: this.options.api,
-            method: request.method,
-            path: request.path,
-            apiMessage: describeNetworkError(error),
-            attempts: attempt,
-            hint: request.idempotent
-              ? `Check that ${this.options.origin} is reachable from this machine, then run the command again.`
-              : "The request may or may not have been applied by the server.",
-          });
-        }
-        await sleep(delay);
+        if (delay === undefined) throw this.networkError(request, error, attempt);
+        const outcome = isTimeout(error) ? `got no answer within ${describeLimit(this.options.limits.request)}` : describeNetworkError(error);
+        await this.waitToRetry(delay, what, attempt, outcome);
         continue;
       }
       const retryable = request.idempotent ? this.retryableStatuses.has(response.status) : response.status === 429;
@@ -141,8 +144,47 @@ export class HttpClient {
       const retryAfter = header(response.headers, "retry-after");
       const delay = nextRetryDelayMs(attempt, Date.now() - started, this.retry, parseRetryAfter(retryAfter, Date.now()));
       if (delay === undefined) return response;
-      await sleep(delay);
+      await this.waitToRetry(delay, what, attempt, `answered HTTP ${response.status}`);
     }
+  }
+
+  /** The backoff before the next attempt, unless the operation's deadline would pass first: then no retry starts. */
+  private waitToRetry(delayMs: number, what: string, attempt: number, outcome: string): Promise<void> {
+    return this.options.limits.deadline.wait(delayMs, this.options.api, `attempt ${attempt + 1} of ${what} (attempt ${attempt} ${outcome})`);
+  }
+
+  /** An attempt cut short by the operation's deadline. */
+  private deadlineReached(request: HttpRequest, attempt: number): ApiError {
+    const { peer, deadline } = this.options.limits;
+    return new ApiError({
+      code: "TIMEOUT",
+      api: this.options.api,
+      method: request.method,
+      path: request.path,
+      apiMessage: `no answer from the ${peer} before ${describeLimit(deadline.limit)} ran out`,
+      attempts: attempt,
+      hint: `${request.idempotent ? "" : `${MAYBE_APPLIED} `}To allow more time, ${deadline.limit.advice}.`,
+    });
+  }
+
+  /** The last attempt's failure to connect or to get an answer within the request timeout. */
+  private networkError(request: HttpRequest, error: unknown, attempt: number): ApiError {
+    const { peer, request: limit } = this.options.limits;
+    const reachable = `check that ${this.options.origin} is reachable from this machine and healthy, then run the command again.`;
+    const timedOut = isTimeout(error);
+    return new ApiError({
+      code: timedOut ? "TIMEOUT" : "NETWORK_ERROR",
+      api: this.options.api,
+      method: request.method,
+      path: request.path,
+      apiMessage: timedOut ? `no answer from the ${peer} within ${describeLimit(limit)}` : describeNetworkError(error),
+      attempts: attempt,
+      hint: timedOut
+        ? `${request.idempotent ? "" : `${MAYBE_APPLIED} `}If the ${peer} is only slow, ${limit.advice}; otherwise ${reachable}`
+        : request.idempotent
+          ? `Check that ${this.options.origin} is reachable from this machine, then run the command again.`
+          : MAYBE_APPLIED,
+    });
   }
 
   private async attempt(
@@ -151,17 +193,20 @@ export class HttpClient {
     payload: string | undefined,
     requestHeaders: Record<string, string>,
     attempt: number,
+    signal: AbortSignal,
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: "application/json", ...requestHeaders };
     if (payload !== undefined) headers["content-type"] = "application/json";
+    const timeoutMs = this.options.limits.request.seconds * 1000;
     const response = await this.dispatcher.request({
       origin: this.options.origin,
       method: request.method,
       path,
       headers,
       body: payload,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     const text = await response.body.text();
     return { status: response.statusCode, headers: response.headers, body: parseBody(text), attempts: attempt };

@@ -34,10 +34,26 @@ export class SlidingWindowLimiter {
     if (!Number.isFinite(rate.windowMs) || rate.windowMs <= 0) throw new RangeError(`windowMs must be positive, got ${rate.windowMs}`);
   }
 
-  /** Resolves when the caller may send one request. */
-  acquire(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
+  /**
+   * Resolves when the caller may send one request. Rejects, leaving the
+   * queue, when `signal` aborts first (the caller's deadline passed): a
+   * place it no longer wants would hold up everyone behind it.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        const index = this.waiting.indexOf(admit);
+        if (index < 0) return;
+        this.waiting.splice(index, 1);
+        reject(signal?.reason as Error);
+      };
+      const admit = () => {
+        signal?.removeEventListener("abort", leave);
+        resolve();
+      };
+      signal?.addEventListener("abort", leave, { once: true });
+      this.waiting.push(admit);
       this.admitWaiting();
     });
   }
