@@ -387,8 +387,15 @@ describe("Compute registry settings", () => {
       ["gitlab", "harbor", "bluemix", "jfrog", "redhat", "sonatype"],
     );
     const osTypes = ["linux", "linuxARM64", "windows"];
+    // GitLab alone needs to be told where to look (see the gitlabRegistrySpec tests).
+    const gitlabScope = { gitlabRegistrySpec: { groupIDs: ["42"] } };
     const specifications = versions.map((version, index) =>
-      spec(`r${index}`, { version, os: osTypes[index % 3], jfrogRepoTypes: ["local", "remote", "virtual"] }),
+      spec(`r${index}`, {
+        version,
+        os: osTypes[index % 3],
+        jfrogRepoTypes: ["local", "remote", "virtual"],
+        ...(version === "gitlab" ? gitlabScope : {}),
+      }),
     );
     const reply = await compute(emulator, "PUT", REGISTRY, { body: { specifications } });
     expect(reply.status).toBe(200);
@@ -401,7 +408,10 @@ describe("Compute registry settings", () => {
     ["an unknown jfrogRepoTypes item", { jfrogRepoTypes: ["local", "cloud"] }, "specifications[3].jfrogRepoTypes[1]"],
     ["a number where a string belongs", { registry: 42 }, "specifications[3].registry: expected string"],
     ["a non-integer cap", { cap: 7.5 }, "specifications[3].cap: expected an integer"],
+    ["a negative cap", { cap: -1 }, "specifications[3].cap: must be at least 0, got -1"],
     ["a string scanners count", { scanners: "2" }, "specifications[3].scanners"],
+    ["a non-integer scanners count", { scanners: 1.5 }, "specifications[3].scanners: expected an integer, got 1.5"],
+    ["a negative scanners count", { scanners: -2 }, "specifications[3].scanners: must be at least 0, got -2"],
     ["a string collection list", { collections: "All" }, "specifications[3].collections"],
     [
       "a non-boolean harborDeploymentSecurity",
@@ -425,6 +435,58 @@ describe("Compute registry settings", () => {
     expect(reply.status).toBe(400);
     expect(errOf(reply)).toContain(expected);
     expect((await registryEntries(emulator)).map((entry) => entry.registry)).toEqual(["keep"]);
+  });
+
+  const GITLAB_SCOPE_REQUIRED =
+    'specifications[0].gitlabRegistrySpec: is required for version "gitlab", ' +
+    "with at least one of userID, projectIDs, groupIDs, excludedGroupIDs, apiDomainName";
+
+  it.each([
+    ["no gitlabRegistrySpec", {}],
+    ["a null gitlabRegistrySpec", { gitlabRegistrySpec: null }],
+    ["an empty gitlabRegistrySpec", { gitlabRegistrySpec: {} }],
+    ["a gitlabRegistrySpec of empty values", { gitlabRegistrySpec: { userID: "", groupIDs: [], projectIDs: null } }],
+  ])("PUT refuses a gitlab entry with %s, changing nothing", async (_label, gitlab) => {
+    await compute(emulator, "PUT", REGISTRY, { body: { specifications: [spec("keep")] } });
+    const specifications = [spec("gitlab.example.com", { version: "gitlab", ...gitlab })];
+    const reply = await compute(emulator, "PUT", REGISTRY, { body: { specifications } });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe(GITLAB_SCOPE_REQUIRED);
+    expect((await registryEntries(emulator)).map((entry) => entry.registry)).toEqual(["keep"]);
+  });
+
+  it("POST refuses a gitlab entry without gitlabRegistrySpec", async () => {
+    const reply = await compute(emulator, "POST", REGISTRY, { body: spec("gitlab.example.com", { version: "gitlab" }) });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe(GITLAB_SCOPE_REQUIRED.replace("specifications[0].", ""));
+    expect(await registryEntries(emulator)).toEqual([]);
+  });
+
+  it.each([
+    ["userID", { userID: "7" }],
+    ["projectIDs", { projectIDs: ["1"] }],
+    ["groupIDs", { groupIDs: ["2"] }],
+    ["excludedGroupIDs", { excludedGroupIDs: ["3"] }],
+    ["apiDomainName", { apiDomainName: "gitlab.example.com" }],
+  ])("accepts a gitlab entry whose gitlabRegistrySpec names only %s", async (_field, gitlabRegistrySpec) => {
+    const entry = spec("gitlab.example.com", { version: "gitlab", gitlabRegistrySpec });
+    const reply = await compute(emulator, "POST", REGISTRY, { body: entry });
+    expect(reply.status).toBe(200);
+    expect((await registryEntries(emulator))[0]?.gitlabRegistrySpec).toEqual(gitlabRegistrySpec);
+  });
+
+  it("POST refuses a negative cap with 400 naming the field, changing nothing", async () => {
+    const reply = await compute(emulator, "POST", REGISTRY, { body: spec("x", { cap: -1 }) });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe("cap: must be at least 0, got -1");
+    expect(await registryEntries(emulator)).toEqual([]);
+  });
+
+  it("accepts cap and scanners of 0 and null, as Go reads null as its zero value", async () => {
+    const specifications = [spec("zero", { cap: 0, scanners: 0 }), spec("null", { cap: null, scanners: null })];
+    const reply = await compute(emulator, "PUT", REGISTRY, { body: { specifications } });
+    expect(reply.status).toBe(200);
+    expect(await registryEntries(emulator)).toHaveLength(2);
   });
 
   it("PUT refuses a body that is not an object or whose specifications is not a list", async () => {
