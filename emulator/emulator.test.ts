@@ -808,6 +808,74 @@ describe("Cortex connector validation", () => {
     await expectRejected(connectorBody({ [field]: value }), field);
   });
 
+  async function expectRefusedWith(body: unknown, message: string): Promise<void> {
+    const reply = await cortex(emulator, "POST", INSTANCES, { body });
+    expect(reply.status).toBe(400);
+    expect(cortexError(reply)).toEqual({ err_msg: message, metadata: { code: "BAD_REQUEST" } });
+    expect(emulator.cortex.connectors()).toEqual([]);
+  }
+
+  it.each(["name", "url"])("refuses an empty %s", async (field) => {
+    await expectRefusedWith(connectorBody({ [field]: "" }), `${field}: must not be empty`);
+  });
+
+  it("refuses an empty name on PUT too, leaving the stored connector unchanged", async () => {
+    const connectorId = await createConnector(emulator);
+    const before = emulator.cortex.get(connectorId);
+    const reply = await cortex(emulator, "PUT", `${INSTANCES}/${connectorId}`, { body: connectorBody({ name: "" }) });
+    expect(reply.status).toBe(400);
+    expect(cortexError(reply)).toEqual({ err_msg: "name: must not be empty", metadata: { code: "BAD_REQUEST" } });
+    expect(emulator.cortex.get(connectorId)).toEqual(before);
+  });
+
+  it.each([
+    ["OUTPOST without outpost_id", { scanning_mode: "OUTPOST" }, "outpost_id: is required when scanning_mode is OUTPOST"],
+    [
+      "OUTPOST with an empty outpost_id",
+      { scanning_mode: "OUTPOST", outpost_id: "" },
+      "outpost_id: is required when scanning_mode is OUTPOST",
+    ],
+    [
+      "BROKER without broker_id",
+      { scanning_mode: "BROKER", broker_type: "BROKER_VM" },
+      "broker_id: is required when scanning_mode is BROKER",
+    ],
+    [
+      "BROKER without broker_type",
+      { scanning_mode: "BROKER", broker_id: "b-1" },
+      "broker_type: is required when scanning_mode is BROKER",
+    ],
+    [
+      "BROKER with neither",
+      { scanning_mode: "BROKER" },
+      "broker_id: is required when scanning_mode is BROKER; broker_type: is required when scanning_mode is BROKER",
+    ],
+  ])("refuses scanning_mode %s", async (_label, extra, message) => {
+    await expectRefusedWith(connectorBody(extra), message);
+  });
+
+  it.each([
+    ["group_ids", ["1"], "GITLAB_CONTAINER_REGISTRY"],
+    ["project_ids", ["2"], "GITLAB_CONTAINER_REGISTRY"],
+    ["api_domain_name", "gitlab.example.com", "GITLAB_CONTAINER_REGISTRY"],
+    ["repository", "library/ubuntu", "DOCKER_HUB"],
+    ["cluster_id", "c-1", "OPENSHIFT"],
+    ["cluster_name", "prod", "OPENSHIFT"],
+    ["cluster_asset_id", "a-1", "OPENSHIFT"],
+    ["cluster_asset_type_id", "t-1", "OPENSHIFT"],
+    ["cluster_realm", "realm", "OPENSHIFT"],
+  ])("refuses vendor_specific_configuration.%s for another vendor than its own", async (field, value, owner) => {
+    const body = connectorBody({ vendor: "HARBOR", vendor_specific_configuration: { [field]: value } });
+    await expectRefusedWith(
+      body,
+      `vendor_specific_configuration.${field}: applies only to vendor ${owner}, not HARBOR`,
+    );
+    const ownVendor = await cortex(emulator, "POST", INSTANCES, {
+      body: connectorBody({ vendor: owner, vendor_specific_configuration: { [field]: value } }),
+    });
+    expect(ownVendor.status).toBe(200);
+  });
+
   it("refuses an unknown initial scan mode", async () => {
     const body = connectorBody({ initial_scan_configuration: { mode: "SOME" } });
     await expectRejected(body, "initial_scan_configuration.mode");
@@ -818,7 +886,9 @@ describe("Cortex connector validation", () => {
       ...["DOCKER", "JFROG", "SONATYPE", "DOCKER_HUB", "HARBOR", "GITLAB_CONTAINER_REGISTRY", "OPENSHIFT"].map(
         (vendor) => ({ vendor }),
       ),
-      ...["CLOUD", "OUTPOST", "BROKER", "NOT_APPLICABLE", "KAPI"].map((scanning_mode) => ({ scanning_mode })),
+      ...["CLOUD", "NOT_APPLICABLE", "KAPI"].map((scanning_mode) => ({ scanning_mode })),
+      { scanning_mode: "OUTPOST", outpost_id: "outpost-1" },
+      ...["BROKER_VM", "BROKER_CLUSTER"].map((broker_type) => ({ scanning_mode: "BROKER", broker_id: "b-1", broker_type })),
       ...["AWS", "GCP", "AZURE"].map((cloud_provider) => ({ cloud_provider })),
       ...["CLOUD_HOSTED", "SELF_HOSTED"].map((registry_type) => ({ registry_type })),
       ...["BROKER_VM", "BROKER_CLUSTER"].map((broker_type) => ({ broker_type })),
@@ -867,11 +937,11 @@ describe("Cortex connector validation", () => {
 
   it("checks vendor_specific_configuration field types", async () => {
     await expectRejected(
-      connectorBody({ vendor_specific_configuration: { group_ids: [1] } }),
+      connectorBody({ vendor: "GITLAB_CONTAINER_REGISTRY", vendor_specific_configuration: { group_ids: [1] } }),
       "vendor_specific_configuration.group_ids[0]",
     );
     await expectRejected(
-      connectorBody({ vendor_specific_configuration: { cluster_id: 7 } }),
+      connectorBody({ vendor: "OPENSHIFT", vendor_specific_configuration: { cluster_id: 7 } }),
       "vendor_specific_configuration.cluster_id",
     );
     const connectorId = await createConnector(emulator, {
