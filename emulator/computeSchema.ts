@@ -60,6 +60,8 @@ export const SERVER_SET_FIELDS = [
 const optionalString = z.string().nullish();
 const optionalBoolean = z.boolean().nullish();
 const optionalInteger = z.int().nullish();
+/** A number of images or of Defenders: the console has no meaning for one below zero. */
+const optionalCount = z.int().min(0).nullish();
 const optionalStringList = z.array(z.string()).nullish();
 /** OpenAPI `format: date-time`; the console's own values are RFC 3339, but the format is not enforced here. */
 const optionalDateTime = z.string().nullish();
@@ -146,6 +148,8 @@ const credentialSchema = z.looseObject({
   useSTSRegionalEndpoint: optionalBoolean,
 });
 
+const GITLAB_SCOPE_FIELDS = ["userID", "projectIDs", "groupIDs", "excludedGroupIDs", "apiDomainName"] as const;
+
 const gitlabRegistrySpecSchema = z.looseObject({
   apiDomainName: optionalString,
   excludedGroupIDs: optionalStringList,
@@ -154,28 +158,50 @@ const gitlabRegistrySpecSchema = z.looseObject({
   userID: optionalString,
 });
 
+type GitlabRegistrySpec = z.output<typeof gitlabRegistrySpecSchema>;
+
+/** Without a user, project, group or API domain the console has no way to find a GitLab registry's repositories. */
+function namesGitlabScope(spec: GitlabRegistrySpec | null | undefined): boolean {
+  if (spec === null || spec === undefined) return false;
+  return GITLAB_SCOPE_FIELDS.some((field) => {
+    const value = spec[field];
+    return Array.isArray(value) ? value.length > 0 : typeof value === "string" && value !== "";
+  });
+}
+
 /** Server-set fields are deliberately absent: whatever a client sends there is discarded, not validated. */
-export const registrySpecificationSchema = z.looseObject({
-  azureCloudMetadata: cloudMetadataSchema.nullish(),
-  caCert: optionalString,
-  cap: optionalInteger,
-  collections: optionalStringList,
-  credential: credentialSchema.nullish(),
-  credentialID: optionalString,
-  excludedRepositories: optionalStringList,
-  excludedTags: optionalStringList,
-  gitlabRegistrySpec: gitlabRegistrySpecSchema.nullish(),
-  harborDeploymentSecurity: optionalBoolean,
-  jfrogRepoTypes: z.array(z.enum(JFROG_REPO_TYPES)).nullish(),
-  namespace: optionalString,
-  os: z.enum(REGISTRY_OS_TYPES).nullish(),
-  registry: optionalString,
-  repository: optionalString,
-  scanners: optionalInteger,
-  tag: optionalString,
-  version: z.enum(REGISTRY_VERSIONS).nullish(),
-  versionPattern: optionalString,
-});
+export const registrySpecificationSchema = z
+  .looseObject({
+    azureCloudMetadata: cloudMetadataSchema.nullish(),
+    caCert: optionalString,
+    cap: optionalCount,
+    collections: optionalStringList,
+    credential: credentialSchema.nullish(),
+    credentialID: optionalString,
+    excludedRepositories: optionalStringList,
+    excludedTags: optionalStringList,
+    gitlabRegistrySpec: gitlabRegistrySpecSchema.nullish(),
+    harborDeploymentSecurity: optionalBoolean,
+    jfrogRepoTypes: z.array(z.enum(JFROG_REPO_TYPES)).nullish(),
+    namespace: optionalString,
+    os: z.enum(REGISTRY_OS_TYPES).nullish(),
+    registry: optionalString,
+    repository: optionalString,
+    scanners: optionalCount,
+    tag: optionalString,
+    version: z.enum(REGISTRY_VERSIONS).nullish(),
+    versionPattern: optionalString,
+  })
+  .superRefine((specification, context) => {
+    if (specification.version === "gitlab" && !namesGitlabScope(specification.gitlabRegistrySpec)) {
+      context.addIssue({
+        code: "custom",
+        path: ["gitlabRegistrySpec"],
+        message: `is required for version "gitlab", with at least one of ${GITLAB_SCOPE_FIELDS.join(", ")}`,
+        input: specification.gitlabRegistrySpec,
+      });
+    }
+  });
 
 export const registrySettingsSchema = z.looseObject({
   specifications: z.array(registrySpecificationSchema).nullish(),

@@ -105,6 +105,26 @@ const initialScanConfigurationSchema = z
     }
   });
 
+/** Which vendor each vendor-specific field belongs to; sent for another vendor, it configures nothing. */
+const VENDOR_SPECIFIC_FIELD_OWNERS = [
+  ["group_ids", "GITLAB_CONTAINER_REGISTRY"],
+  ["project_ids", "GITLAB_CONTAINER_REGISTRY"],
+  ["api_domain_name", "GITLAB_CONTAINER_REGISTRY"],
+  ["repository", "DOCKER_HUB"],
+  ["cluster_id", "OPENSHIFT"],
+  ["cluster_name", "OPENSHIFT"],
+  ["cluster_asset_id", "OPENSHIFT"],
+  ["cluster_asset_type_id", "OPENSHIFT"],
+  ["cluster_realm", "OPENSHIFT"],
+] as const satisfies readonly (readonly [string, (typeof VENDORS)[number]])[];
+
+type ScanningMode = (typeof SCANNING_MODES)[number];
+/** A mode that scans through an outpost or a broker cannot work without being told which one. */
+const FIELDS_REQUIRED_BY_SCANNING_MODE: Partial<Record<ScanningMode, readonly ("outpost_id" | "broker_id" | "broker_type")[]>> = {
+  OUTPOST: ["outpost_id"],
+  BROKER: ["broker_id", "broker_type"],
+};
+
 const vendorSpecificConfigurationSchema = z.object({
   group_ids: z.array(z.string()).optional(),
   project_ids: z.array(z.string()).optional(),
@@ -117,32 +137,48 @@ const vendorSpecificConfigurationSchema = z.object({
   cluster_realm: z.string().optional(),
 });
 
-export const connectorSchema = z.object({
-  vendor: z.enum(VENDORS),
-  name: z.string(),
-  url: z.string(),
-  username: z.string(),
-  password: z.string(),
-  auth_token: z.string(),
-  scanning_mode: z.enum(SCANNING_MODES),
-  region: z.string(),
-  insecure_pull: z.boolean(),
-  initial_scan_configuration: initialScanConfigurationSchema,
-  connector_id: z.string().optional(),
-  enabled: z.boolean().default(true),
-  cloud_provider: z.enum(CLOUD_PROVIDERS).optional(),
-  registry_type: z.enum(REGISTRY_TYPES).optional(),
-  broker_type: z.enum(BROKER_TYPES).optional(),
-  filter_type: z.enum(FILTER_TYPES).default("INCLUDE"),
-  asset_scope_filters: assetScopeFilterSchema.optional(),
-  vendor_specific_configuration: vendorSpecificConfigurationSchema.optional(),
-  outpost_id: z.string().optional(),
-  ca_certificate: z.string().optional(),
-  repository: z.string().optional(),
-  allow_static_ips: z.boolean().optional(),
-  ip_identifier: z.string().optional(),
-  tenant_id: z.string().optional(),
-  broker_id: z.string().optional(),
-});
+export const connectorSchema = z
+  .object({
+    vendor: z.enum(VENDORS),
+    name: z.string().min(1),
+    url: z.string().min(1),
+    username: z.string(),
+    password: z.string(),
+    auth_token: z.string(),
+    scanning_mode: z.enum(SCANNING_MODES),
+    region: z.string(),
+    insecure_pull: z.boolean(),
+    initial_scan_configuration: initialScanConfigurationSchema,
+    connector_id: z.string().optional(),
+    enabled: z.boolean().default(true),
+    cloud_provider: z.enum(CLOUD_PROVIDERS).optional(),
+    registry_type: z.enum(REGISTRY_TYPES).optional(),
+    broker_type: z.enum(BROKER_TYPES).optional(),
+    filter_type: z.enum(FILTER_TYPES).default("INCLUDE"),
+    asset_scope_filters: assetScopeFilterSchema.optional(),
+    vendor_specific_configuration: vendorSpecificConfigurationSchema.optional(),
+    outpost_id: z.string().optional(),
+    ca_certificate: z.string().optional(),
+    repository: z.string().optional(),
+    allow_static_ips: z.boolean().optional(),
+    ip_identifier: z.string().optional(),
+    tenant_id: z.string().optional(),
+    broker_id: z.string().optional(),
+  })
+  .superRefine((connector, context) => {
+    for (const field of FIELDS_REQUIRED_BY_SCANNING_MODE[connector.scanning_mode] ?? []) {
+      const value = connector[field];
+      if (value !== undefined && value !== "") continue;
+      const message = `is required when scanning_mode is ${connector.scanning_mode}`;
+      context.addIssue({ code: "custom", path: [field], message, input: value });
+    }
+    const configuration = connector.vendor_specific_configuration ?? {};
+    for (const [field, owner] of VENDOR_SPECIFIC_FIELD_OWNERS) {
+      const value = configuration[field];
+      if (value === undefined || owner === connector.vendor) continue;
+      const message = `applies only to vendor ${owner}, not ${connector.vendor}`;
+      context.addIssue({ code: "custom", path: ["vendor_specific_configuration", field], message, input: value });
+    }
+  });
 
 export type Connector = z.output<typeof connectorSchema>;

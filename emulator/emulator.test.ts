@@ -387,8 +387,15 @@ describe("Compute registry settings", () => {
       ["gitlab", "harbor", "bluemix", "jfrog", "redhat", "sonatype"],
     );
     const osTypes = ["linux", "linuxARM64", "windows"];
+    // GitLab alone needs to be told where to look (see the gitlabRegistrySpec tests).
+    const gitlabScope = { gitlabRegistrySpec: { groupIDs: ["42"] } };
     const specifications = versions.map((version, index) =>
-      spec(`r${index}`, { version, os: osTypes[index % 3], jfrogRepoTypes: ["local", "remote", "virtual"] }),
+      spec(`r${index}`, {
+        version,
+        os: osTypes[index % 3],
+        jfrogRepoTypes: ["local", "remote", "virtual"],
+        ...(version === "gitlab" ? gitlabScope : {}),
+      }),
     );
     const reply = await compute(emulator, "PUT", REGISTRY, { body: { specifications } });
     expect(reply.status).toBe(200);
@@ -401,7 +408,10 @@ describe("Compute registry settings", () => {
     ["an unknown jfrogRepoTypes item", { jfrogRepoTypes: ["local", "cloud"] }, "specifications[3].jfrogRepoTypes[1]"],
     ["a number where a string belongs", { registry: 42 }, "specifications[3].registry: expected string"],
     ["a non-integer cap", { cap: 7.5 }, "specifications[3].cap: expected an integer"],
+    ["a negative cap", { cap: -1 }, "specifications[3].cap: must be at least 0, got -1"],
     ["a string scanners count", { scanners: "2" }, "specifications[3].scanners"],
+    ["a non-integer scanners count", { scanners: 1.5 }, "specifications[3].scanners: expected an integer, got 1.5"],
+    ["a negative scanners count", { scanners: -2 }, "specifications[3].scanners: must be at least 0, got -2"],
     ["a string collection list", { collections: "All" }, "specifications[3].collections"],
     [
       "a non-boolean harborDeploymentSecurity",
@@ -425,6 +435,58 @@ describe("Compute registry settings", () => {
     expect(reply.status).toBe(400);
     expect(errOf(reply)).toContain(expected);
     expect((await registryEntries(emulator)).map((entry) => entry.registry)).toEqual(["keep"]);
+  });
+
+  const GITLAB_SCOPE_REQUIRED =
+    'specifications[0].gitlabRegistrySpec: is required for version "gitlab", ' +
+    "with at least one of userID, projectIDs, groupIDs, excludedGroupIDs, apiDomainName";
+
+  it.each([
+    ["no gitlabRegistrySpec", {}],
+    ["a null gitlabRegistrySpec", { gitlabRegistrySpec: null }],
+    ["an empty gitlabRegistrySpec", { gitlabRegistrySpec: {} }],
+    ["a gitlabRegistrySpec of empty values", { gitlabRegistrySpec: { userID: "", groupIDs: [], projectIDs: null } }],
+  ])("PUT refuses a gitlab entry with %s, changing nothing", async (_label, gitlab) => {
+    await compute(emulator, "PUT", REGISTRY, { body: { specifications: [spec("keep")] } });
+    const specifications = [spec("gitlab.example.com", { version: "gitlab", ...gitlab })];
+    const reply = await compute(emulator, "PUT", REGISTRY, { body: { specifications } });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe(GITLAB_SCOPE_REQUIRED);
+    expect((await registryEntries(emulator)).map((entry) => entry.registry)).toEqual(["keep"]);
+  });
+
+  it("POST refuses a gitlab entry without gitlabRegistrySpec", async () => {
+    const reply = await compute(emulator, "POST", REGISTRY, { body: spec("gitlab.example.com", { version: "gitlab" }) });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe(GITLAB_SCOPE_REQUIRED.replace("specifications[0].", ""));
+    expect(await registryEntries(emulator)).toEqual([]);
+  });
+
+  it.each([
+    ["userID", { userID: "7" }],
+    ["projectIDs", { projectIDs: ["1"] }],
+    ["groupIDs", { groupIDs: ["2"] }],
+    ["excludedGroupIDs", { excludedGroupIDs: ["3"] }],
+    ["apiDomainName", { apiDomainName: "gitlab.example.com" }],
+  ])("accepts a gitlab entry whose gitlabRegistrySpec names only %s", async (_field, gitlabRegistrySpec) => {
+    const entry = spec("gitlab.example.com", { version: "gitlab", gitlabRegistrySpec });
+    const reply = await compute(emulator, "POST", REGISTRY, { body: entry });
+    expect(reply.status).toBe(200);
+    expect((await registryEntries(emulator))[0]?.gitlabRegistrySpec).toEqual(gitlabRegistrySpec);
+  });
+
+  it("POST refuses a negative cap with 400 naming the field, changing nothing", async () => {
+    const reply = await compute(emulator, "POST", REGISTRY, { body: spec("x", { cap: -1 }) });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe("cap: must be at least 0, got -1");
+    expect(await registryEntries(emulator)).toEqual([]);
+  });
+
+  it("accepts cap and scanners of 0 and null, as Go reads null as its zero value", async () => {
+    const specifications = [spec("zero", { cap: 0, scanners: 0 }), spec("null", { cap: null, scanners: null })];
+    const reply = await compute(emulator, "PUT", REGISTRY, { body: { specifications } });
+    expect(reply.status).toBe(200);
+    expect(await registryEntries(emulator)).toHaveLength(2);
   });
 
   it("PUT refuses a body that is not an object or whose specifications is not a list", async () => {
@@ -746,6 +808,74 @@ describe("Cortex connector validation", () => {
     await expectRejected(connectorBody({ [field]: value }), field);
   });
 
+  async function expectRefusedWith(body: unknown, message: string): Promise<void> {
+    const reply = await cortex(emulator, "POST", INSTANCES, { body });
+    expect(reply.status).toBe(400);
+    expect(cortexError(reply)).toEqual({ err_msg: message, metadata: { code: "BAD_REQUEST" } });
+    expect(emulator.cortex.connectors()).toEqual([]);
+  }
+
+  it.each(["name", "url"])("refuses an empty %s", async (field) => {
+    await expectRefusedWith(connectorBody({ [field]: "" }), `${field}: must not be empty`);
+  });
+
+  it("refuses an empty name on PUT too, leaving the stored connector unchanged", async () => {
+    const connectorId = await createConnector(emulator);
+    const before = emulator.cortex.get(connectorId);
+    const reply = await cortex(emulator, "PUT", `${INSTANCES}/${connectorId}`, { body: connectorBody({ name: "" }) });
+    expect(reply.status).toBe(400);
+    expect(cortexError(reply)).toEqual({ err_msg: "name: must not be empty", metadata: { code: "BAD_REQUEST" } });
+    expect(emulator.cortex.get(connectorId)).toEqual(before);
+  });
+
+  it.each([
+    ["OUTPOST without outpost_id", { scanning_mode: "OUTPOST" }, "outpost_id: is required when scanning_mode is OUTPOST"],
+    [
+      "OUTPOST with an empty outpost_id",
+      { scanning_mode: "OUTPOST", outpost_id: "" },
+      "outpost_id: is required when scanning_mode is OUTPOST",
+    ],
+    [
+      "BROKER without broker_id",
+      { scanning_mode: "BROKER", broker_type: "BROKER_VM" },
+      "broker_id: is required when scanning_mode is BROKER",
+    ],
+    [
+      "BROKER without broker_type",
+      { scanning_mode: "BROKER", broker_id: "b-1" },
+      "broker_type: is required when scanning_mode is BROKER",
+    ],
+    [
+      "BROKER with neither",
+      { scanning_mode: "BROKER" },
+      "broker_id: is required when scanning_mode is BROKER; broker_type: is required when scanning_mode is BROKER",
+    ],
+  ])("refuses scanning_mode %s", async (_label, extra, message) => {
+    await expectRefusedWith(connectorBody(extra), message);
+  });
+
+  it.each([
+    ["group_ids", ["1"], "GITLAB_CONTAINER_REGISTRY"],
+    ["project_ids", ["2"], "GITLAB_CONTAINER_REGISTRY"],
+    ["api_domain_name", "gitlab.example.com", "GITLAB_CONTAINER_REGISTRY"],
+    ["repository", "library/ubuntu", "DOCKER_HUB"],
+    ["cluster_id", "c-1", "OPENSHIFT"],
+    ["cluster_name", "prod", "OPENSHIFT"],
+    ["cluster_asset_id", "a-1", "OPENSHIFT"],
+    ["cluster_asset_type_id", "t-1", "OPENSHIFT"],
+    ["cluster_realm", "realm", "OPENSHIFT"],
+  ])("refuses vendor_specific_configuration.%s for another vendor than its own", async (field, value, owner) => {
+    const body = connectorBody({ vendor: "HARBOR", vendor_specific_configuration: { [field]: value } });
+    await expectRefusedWith(
+      body,
+      `vendor_specific_configuration.${field}: applies only to vendor ${owner}, not HARBOR`,
+    );
+    const ownVendor = await cortex(emulator, "POST", INSTANCES, {
+      body: connectorBody({ vendor: owner, vendor_specific_configuration: { [field]: value } }),
+    });
+    expect(ownVendor.status).toBe(200);
+  });
+
   it("refuses an unknown initial scan mode", async () => {
     const body = connectorBody({ initial_scan_configuration: { mode: "SOME" } });
     await expectRejected(body, "initial_scan_configuration.mode");
@@ -756,7 +886,9 @@ describe("Cortex connector validation", () => {
       ...["DOCKER", "JFROG", "SONATYPE", "DOCKER_HUB", "HARBOR", "GITLAB_CONTAINER_REGISTRY", "OPENSHIFT"].map(
         (vendor) => ({ vendor }),
       ),
-      ...["CLOUD", "OUTPOST", "BROKER", "NOT_APPLICABLE", "KAPI"].map((scanning_mode) => ({ scanning_mode })),
+      ...["CLOUD", "NOT_APPLICABLE", "KAPI"].map((scanning_mode) => ({ scanning_mode })),
+      { scanning_mode: "OUTPOST", outpost_id: "outpost-1" },
+      ...["BROKER_VM", "BROKER_CLUSTER"].map((broker_type) => ({ scanning_mode: "BROKER", broker_id: "b-1", broker_type })),
       ...["AWS", "GCP", "AZURE"].map((cloud_provider) => ({ cloud_provider })),
       ...["CLOUD_HOSTED", "SELF_HOSTED"].map((registry_type) => ({ registry_type })),
       ...["BROKER_VM", "BROKER_CLUSTER"].map((broker_type) => ({ broker_type })),
@@ -805,11 +937,11 @@ describe("Cortex connector validation", () => {
 
   it("checks vendor_specific_configuration field types", async () => {
     await expectRejected(
-      connectorBody({ vendor_specific_configuration: { group_ids: [1] } }),
+      connectorBody({ vendor: "GITLAB_CONTAINER_REGISTRY", vendor_specific_configuration: { group_ids: [1] } }),
       "vendor_specific_configuration.group_ids[0]",
     );
     await expectRejected(
-      connectorBody({ vendor_specific_configuration: { cluster_id: 7 } }),
+      connectorBody({ vendor: "OPENSHIFT", vendor_specific_configuration: { cluster_id: 7 } }),
       "vendor_specific_configuration.cluster_id",
     );
     const connectorId = await createConnector(emulator, {

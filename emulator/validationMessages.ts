@@ -32,6 +32,9 @@ function describeProblem(issue: Issue): string {
     case "invalid_value":
       return `invalid value ${describeValue(issue.input)} (allowed: ${issue.values.map(String).join(", ")})`;
     case "too_small":
+      if (issue.origin === "string") {
+        return Number(issue.minimum) === 1 ? "must not be empty" : `must be at least ${String(issue.minimum)} characters long`;
+      }
       return `must be at least ${String(issue.minimum)}, got ${describeValue(issue.input)}`;
     case "too_big":
       return `must be at most ${String(issue.maximum)}, got ${describeValue(issue.input)}`;
