@@ -55,7 +55,9 @@ function withInitFailure(error: unknown): unknown {
   for (const detail of statusproto.Status.deserializeBinary(details).getDetailsList()) {
     if (!detail.getTypeUrl().endsWith("pulumirpc.ErrorResourceInitFailed")) continue;
     const failed = provproto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
-    return new ResourceInitFailedError((error as Error).message, failed.getId(), fromStruct(failed.getProperties()));
+    // As the engine: the user reads the failure's reasons, or "resource init failed" when it gives none.
+    const reasons = failed.getReasonsList();
+    return new ResourceInitFailedError(reasons.length > 0 ? reasons.join("\n") : "resource init failed", failed.getId(), fromStruct(failed.getProperties()));
   }
   return error;
 }

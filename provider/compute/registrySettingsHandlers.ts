@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { ApiError } from "../http/apiError";
+import type { PartialStateError } from "../hostErrors";
 import { withSerializedProvider } from "../partialState";
 import { OperationTimeoutError, startOperation, type Deadline } from "../http/deadline";
 import { checkTimeLimits, resolveTimeLimits, TimeLimitSettingError, withTimeouts } from "../timeLimits";
@@ -65,7 +66,9 @@ export interface ProviderContext {
  * partial result, so the state keeps the entries and adoption records the
  * console now holds.
  */
-export class WrittenThenFailedError extends Error {
+export class WrittenThenFailedError extends Error implements PartialStateError {
+  readonly reasons: readonly string[];
+
   constructor(
     cause: Error,
     readonly id: string,
@@ -73,6 +76,7 @@ export class WrittenThenFailedError extends Error {
   ) {
     super(cause.message);
     this.name = cause.name;
+    this.reasons = [cause.message];
   }
 }
 
@@ -89,7 +93,11 @@ export class ConcurrentWriteError extends Error {
         "Run `pulumi refresh` to see the console as it is now, then `pulumi up` again; make sure one stack owns each entry.",
     );
     this.name = "ConcurrentWriteError";
+    this.reasons = [this.message];
   }
+
+  /** What the engine shows when the error carries a partial state (see hostErrors.ts). */
+  readonly reasons: readonly string[];
 }
 
 export async function check(

@@ -11,6 +11,12 @@ function handlers(): typeof import("./registrySettingsHandlers") {
   return require("pulumi-registry-scanning/dist/provider/compute/registrySettingsHandlers");
 }
 
+/** Rethrows `error` as the provider host should print it: the message alone, no stack (see hostErrors.ts). */
+function rethrowForHost(error: unknown): never {
+  const { forProviderHost } = require("pulumi-registry-scanning/dist/provider/hostErrors") as typeof import("../hostErrors");
+  throw forProviderHost(error);
+}
+
 /** The engine-facing side of RegistrySettings: a thin shell over pure planning and the Compute client. */
 export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider {
   /** Filled by `configure` in the provider host; empty when the program serializes the provider. */
@@ -21,11 +27,19 @@ export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async check(olds: Partial<RegistrySettingsInputs>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return handlers().check(olds, news, this.context());
+    try {
+      return await handlers().check(olds, news, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   async diff(_id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): Promise<pulumi.dynamic.DiffResult> {
-    return handlers().diff(olds, news, this.context());
+    try {
+      return await handlers().diff(olds, news, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   async create(inputs: RegistrySettingsInputs): Promise<pulumi.dynamic.CreateResult<RegistrySettingsOutputs>> {
@@ -33,7 +47,11 @@ export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async read(id: string, olds: RegistrySettingsOutputs): Promise<pulumi.dynamic.ReadResult> {
-    return handlers().read(id, olds, this.context());
+    try {
+      return await handlers().read(id, olds, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   async update(id: string, olds: RegistrySettingsOutputs, news: RegistrySettingsInputs): Promise<pulumi.dynamic.UpdateResult<RegistrySettingsOutputs>> {
@@ -41,7 +59,11 @@ export class RegistrySettingsProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async delete(_id: string, olds: RegistrySettingsOutputs): Promise<void> {
-    await handlers().remove(olds, this.context());
+    try {
+      await handlers().remove(olds, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   private context(): ProviderContext {

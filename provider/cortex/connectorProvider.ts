@@ -10,6 +10,12 @@ function handlers(): typeof import("./connectorHandlers") {
   return require("pulumi-registry-scanning/dist/provider/cortex/connectorHandlers");
 }
 
+/** Rethrows `error` as the provider host should print it: the message alone, no stack (see hostErrors.ts). */
+function rethrowForHost(error: unknown): never {
+  const { forProviderHost } = require("pulumi-registry-scanning/dist/provider/hostErrors") as typeof import("../hostErrors");
+  throw forProviderHost(error);
+}
+
 /** The engine-facing side of CortexRegistryConnector: a thin shell over pure checks and the Cortex client. */
 export class CortexRegistryConnectorProvider implements pulumi.dynamic.ResourceProvider {
   /** Filled by `configure` in the provider host; empty when the program serializes the provider. */
@@ -20,11 +26,19 @@ export class CortexRegistryConnectorProvider implements pulumi.dynamic.ResourceP
   }
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return handlers().check(olds, news, this.context());
+    try {
+      return await handlers().check(olds, news, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   async diff(_id: string, olds: ConnectorOutputs, news: ConnectorInputs): Promise<pulumi.dynamic.DiffResult> {
-    return handlers().diff(olds, news, this.context());
+    try {
+      return await handlers().diff(olds, news, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   async create(inputs: ConnectorInputs): Promise<pulumi.dynamic.CreateResult<ConnectorOutputs>> {
@@ -32,7 +46,11 @@ export class CortexRegistryConnectorProvider implements pulumi.dynamic.ResourceP
   }
 
   async read(id: string, olds: ConnectorOutputs): Promise<pulumi.dynamic.ReadResult> {
-    return handlers().read(id, olds, this.context());
+    try {
+      return await handlers().read(id, olds, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   async update(id: string, olds: ConnectorOutputs, news: ConnectorInputs): Promise<pulumi.dynamic.UpdateResult<ConnectorOutputs>> {
@@ -40,7 +58,11 @@ export class CortexRegistryConnectorProvider implements pulumi.dynamic.ResourceP
   }
 
   async delete(id: string, olds: ConnectorOutputs): Promise<void> {
-    await handlers().remove(id, olds, this.context());
+    try {
+      await handlers().remove(id, olds, this.context());
+    } catch (error) {
+      return rethrowForHost(error);
+    }
   }
 
   private context(): ProviderContext {

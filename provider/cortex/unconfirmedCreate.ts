@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONNECTOR_FIELD_NAMES, SECRET_FIELDS, type ConnectorFields } from "./connectorBody";
 import type { OUTPUT_ONLY_KEYS } from "./connectorInputs";
+import type { PartialStateError } from "../hostErrors";
 import { withSerializedProvider } from "../partialState";
 
 /**
@@ -35,16 +36,18 @@ export function unconfirmedCreateOf(outputs: { unconfirmedCreate?: unknown } | u
  * make the engine keep the placeholder in the state though the step fails.
  * The properties hold the declared configuration without its secrets.
  */
-export class UnconfirmedCreateError extends Error {
+export class UnconfirmedCreateError extends Error implements PartialStateError {
   readonly code = "CREATE_OUTCOME_UNKNOWN";
   readonly id: string;
   readonly properties: Record<string, unknown>;
+  readonly reasons: readonly string[];
 
   /** `inputs`: the create's inputs as the host passed them, serialized provider included. */
   constructor(message: string, configuration: ConnectorFields, record: UnconfirmedCreate, inputs: object) {
     super(message);
     this.name = "UnconfirmedCreateError";
     this.id = `${PLACEHOLDER_ID_PREFIX}${record.attemptedAt}`;
+    this.reasons = [message];
     const visible: Record<string, unknown> = {};
     for (const field of CONNECTOR_FIELD_NAMES) {
       if (!(SECRET_FIELDS as readonly string[]).includes(field) && configuration[field] !== undefined) visible[field] = configuration[field];

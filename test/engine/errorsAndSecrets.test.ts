@@ -66,6 +66,96 @@ describe("errors under the real CLI", () => {
   });
 });
 
+const HARBOR_PROGRAM = `
+import * as pulumi from "@pulumi/pulumi";
+import { CortexRegistryConnector } from "pulumi-registry-scanning";
+
+const region = new pulumi.Config().get("region") ?? "us-east-1";
+new CortexRegistryConnector("harbor", {
+  vendor: "HARBOR",
+  name: "harbor-prod",
+  url: "https://harbor.example.com",
+  username: "robot",
+  password: "connector-pw-3e9a",
+  authToken: "connector-token-77c1",
+  scanningMode: "CLOUD",
+  cloudProvider: "AWS",
+  region,
+  insecurePull: false,
+  initialScanConfiguration: { mode: "LATEST_TAG" },
+});
+`;
+
+describe("messages, not stacks, under the real CLI", () => {
+  it("a tenant failing every refresh, update and delete shows the status, its words and what to do, never a JavaScript stack", async () => {
+    session.emulator.reset();
+    project = UserProject.create("cortex-failing", { "index.ts": HARBOR_PROGRAM });
+    await project.compile();
+    const { config, secrets } = emulatorConfig(session.emulator);
+    await project.initStack("dev", { ...config, "cortex:requestTimeoutSeconds": "5" }, secrets);
+    await project.ok(["up", "--yes"]);
+    const [connector] = session.emulator.cortex.connectors();
+
+    const outputs: string[] = [];
+    for (const [method, args] of [
+      ["GET", ["refresh", "--yes"]],
+      ["PUT", ["up", "--yes", "--config", "region=eu-west-1"]],
+      ["DELETE", ["destroy", "--yes"]],
+    ] as const) {
+      session.emulator.faults.failNext(100, 500, { api: "cortex", method });
+      const result = await project.pulumi([...args]);
+      session.emulator.faults.clear();
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(new RegExp(`Cortex ${method} /public_api/v1/cwp/registry_onboarding/instances/${connector.connectorId} failed with HTTP 500: INTERNAL_ERROR: injected fault: HTTP 500 \\(after \\d+ attempts\\)\\. The tenant failed; run the command again`));
+      outputs.push(result.output);
+    }
+    for (const output of outputs) {
+      expect(output).not.toMatch(STACK_LINE);
+      expect(output).not.toMatch(/\.js:\d+:\d+/);
+      for (const value of [...Object.values(secrets), "connector-pw-3e9a", "connector-token-77c1"]) expect(leaksSecret(output, value)).toBe(false);
+    }
+    expect(session.emulator.cortex.connectors()).toEqual([connector]);
+    await project.ok(["destroy", "--yes"]);
+  });
+
+  it("a create whose answer is lost is not repeated by a plain rerun, which says how to finish; state delete and import adopt it", async () => {
+    session.emulator.reset();
+    project = UserProject.create("cortex-lost-create", { "index.ts": HARBOR_PROGRAM });
+    await project.compile();
+    const { config, secrets } = emulatorConfig(session.emulator);
+    await project.initStack("dev", config, secrets);
+    session.emulator.faults.failNext(1, 500, { api: "cortex", method: "POST", afterApply: true });
+    const first = await project.pulumi(["up", "--yes"]);
+    expect(first.code).not.toBe(0);
+    expect(first.output).toMatch(/registry connector "harbor-prod" may or may not have been created/);
+    expect(first.output).toMatch(/This stack now records the connector as unconfirmed/);
+
+    // This CLI's refresh diffs too, so it stops as well, keeping the record.
+    for (const args of [["preview"], ["up", "--yes"], ["refresh", "--yes"], ["destroy", "--yes"]]) {
+      const again = await project.pulumi(args);
+      expect(again.code).not.toBe(0);
+      expect(again.output).toMatch(/Registry connector "harbor-prod" is recorded in this stack as unconfirmed/);
+      expect(again.output).toMatch(/pulumi state delete <URN>/);
+      expect(again.output).not.toMatch(STACK_LINE);
+    }
+    expect(session.emulator.requests().filter((r) => r.api === "cortex" && r.method === "POST")).toHaveLength(1);
+    const [connector] = session.emulator.cortex.connectors();
+    expect(session.emulator.cortex.connectors()).toHaveLength(1);
+
+    // The user finds it in the console and adopts it.
+    const stack = JSON.parse((await project.ok(["stack", "export"])).stdout) as { deployment: { resources: { urn: string; type: string }[] } };
+    const urn = stack.deployment.resources.find((r) => r.type.endsWith(":CortexRegistryConnector"))!.urn;
+    await project.ok(["state", "delete", urn, "--yes"]);
+    project.write("index.ts", HARBOR_PROGRAM.replace('initialScanConfiguration: { mode: "LATEST_TAG" },\n});', `initialScanConfiguration: { mode: "LATEST_TAG" },\n}, { import: ${JSON.stringify(connector.connectorId)} });`));
+    await project.compile();
+    await project.ok(["up", "--yes"]);
+    expect(session.emulator.cortex.connectors()).toHaveLength(1);
+    expect(session.emulator.cortex.connectors()[0].connectorId).toBe(connector.connectorId);
+    await project.ok(["destroy", "--yes"]);
+    expect(session.emulator.cortex.connectors()).toEqual([]);
+  });
+});
+
 describe("secrets in the state under the real CLI", () => {
   it("holds no console password, Cortex key, connector password or token in clear, though the program passed plain strings", async () => {
     session.emulator.reset();
