@@ -402,7 +402,15 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     if (attempt === 1 && plan.changesConsole) refuseShrunkenList(previousState.unmanagedCount, plan.unmanaged.length + plan.restored.length, context);
     const outs = outputsOf(inputs, target, plan);
     if (!plan.changesConsole) return outs;
-    await client.putRegistryEntries(plan.entries, inputs.scanLater);
+    try {
+      await client.putRegistryEntries(plan.entries, inputs.scanLater);
+    } catch (error) {
+      // No success came back, yet the console may hold the write (an answer lost or a 5xx after it stored the
+      // list, an earlier attempt applied): the state must own what the console may hold, or the next apply
+      // would adopt this stack's own entries. Only a refusal (4xx) proves nothing was written.
+      if (!refusedByConsole(error)) progress.written = outs;
+      throw error;
+    }
     progress.written = outs;
     const settleMs = settleDelayMs(Date.now() - readAt, context);
     let readBack = await client.getRegistryEntries();
@@ -422,6 +430,11 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     };
     remote = readBack;
   }
+}
+
+/** An answer refusing the request (4xx): the console did not apply it. */
+function refusedByConsole(error: unknown): boolean {
+  return error instanceof ApiError && error.status !== undefined && error.status >= 400 && error.status < 500;
 }
 
 /**
