@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { ApiError } from "../http/apiError";
+import { ApiError, provenNotApplied } from "../http/apiError";
 import type { PartialStateError } from "../hostErrors";
 import { withSerializedProvider } from "../partialState";
 import { OperationTimeoutError, startOperation, type Deadline } from "../http/deadline";
@@ -407,8 +407,8 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     } catch (error) {
       // No success came back, yet the console may hold the write (an answer lost or a 5xx after it stored the
       // list, an earlier attempt applied): the state must own what the console may hold, or the next apply
-      // would adopt this stack's own entries. Only a refusal (4xx) proves nothing was written.
-      if (!refusedByConsole(error)) progress.written = outs;
+      // would adopt this stack's own entries. Only a refusal (4xx) or no connection at all proves nothing was written.
+      if (!provenNotApplied(error)) progress.written = outs;
       throw error;
     }
     progress.written = outs;
@@ -430,11 +430,6 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     };
     remote = readBack;
   }
-}
-
-/** An answer refusing the request (4xx): the console did not apply it. */
-function refusedByConsole(error: unknown): boolean {
-  return error instanceof ApiError && error.status !== undefined && error.status >= 400 && error.status < 500;
 }
 
 /**

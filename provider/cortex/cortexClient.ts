@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, codeForStatus, redactSecrets } from "../http/apiError";
+import { ApiError, codeForStatus, neverConnected, redactSecrets } from "../http/apiError";
 import type { OperationLimits } from "../http/deadline";
 import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
 import { sharedLimiter, type RateLimit, type SlidingWindowLimiter } from "../http/rateLimiter";
@@ -25,8 +25,6 @@ export const TENANT_RATE_LIMIT: RateLimit = { limit: 1, windowMs: 110 };
 /** GET, PUT and DELETE are retried on these; a POST only on 429, the one answer that proves nothing was created. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
-/** Failures to connect at all: the request never left this machine. */
-const NEVER_CONNECTED = /\((ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\)/;
 
 const createdSchema = z.looseObject({ connector_id: z.union([z.string().min(1), z.number()]) });
 const connectorSchema = z.looseObject({});
@@ -94,7 +92,7 @@ export class CortexClient {
     try {
       response = await this.send({ method: "POST", path: this.base, body, idempotent: false });
     } catch (error) {
-      if (error instanceof ApiError && error.code === "NETWORK_ERROR" && NEVER_CONNECTED.test(error.apiMessage ?? "")) {
+      if (error instanceof ApiError && neverConnected(error)) {
         throw new ApiError({
           code: "NETWORK_ERROR",
           api: API,

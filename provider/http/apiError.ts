@@ -65,4 +65,17 @@ export function codeForStatus(status: number): ApiErrorCode {
   return "UNEXPECTED_STATUS";
 }
 
+/** Failures to connect at all: the request never left this machine, so the server cannot have applied it. */
+const NEVER_CONNECTED = /\((ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\)/;
+
+export function neverConnected(error: unknown): boolean {
+  return error instanceof ApiError && error.code === "NETWORK_ERROR" && NEVER_CONNECTED.test(error.apiMessage ?? "");
+}
+
+/** An answer refusing the request (4xx), or no connection at all: either way the server did not apply it. */
+export function provenNotApplied(error: unknown): boolean {
+  if (neverConnected(error)) return true;
+  return error instanceof ApiError && error.status !== undefined && error.status >= 400 && error.status < 500;
+}
+
 export { redact as redactSecrets } from "./redaction";

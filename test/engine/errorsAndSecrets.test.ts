@@ -3,6 +3,7 @@
  * state holds when a program passes credentials as plain strings.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { startEmulator } from "../../emulator";
 import { consoleOnlyEntry } from "../support/computeSession";
 import { storedBody } from "../support/cortexSession";
 import { leaksSecret } from "../support/secretTraces";
@@ -47,6 +48,24 @@ describe("errors under the real CLI", () => {
     expect(up.output).not.toMatch(STACK_LINE);
     expect(up.output).not.toContain(secrets["prismaCloudCompute:password"]);
     expect(session.emulator.compute.entries()).toEqual([odd]);
+  });
+
+  it("a console nobody answers at fails the preview with the network error, the URL and what to check, with no stack", async () => {
+    session.emulator.reset();
+    project = UserProject.create("registry-unreachable", { "index.ts": ONE_ENTRY_PROGRAM });
+    await project.compile();
+    const { config, secrets } = emulatorConfig(session.emulator);
+    const closed = await startEmulator();
+    const unreachable = closed.computeUrl;
+    await closed.close();
+    await project.initStack("dev", { ...config, "prismaCloudCompute:url": unreachable }, secrets);
+    const preview = await project.pulumi(["preview"]);
+    expect(preview.code).not.toBe(0);
+    expect(preview.output).toMatch(/ECONNREFUSED/);
+    expect(preview.output).toContain(unreachable.replace(/^http:\/\//, ""));
+    expect(preview.output).not.toMatch(STACK_LINE);
+    expect(preview.output).not.toMatch(/\.js:\d+:\d+/);
+    expect(leaksSecret(preview.output, secrets["prismaCloudCompute:password"])).toBe(false);
   });
 
   it("a missing console password stops the preview already, naming the settings to set, before any request", async () => {
