@@ -2,16 +2,18 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { startEmulator, type Emulator } from "./index";
 
-const USAGE = `Usage: npm run emulator -- [--port 8080] [--token-lifetime SECONDS] [--rate-limit] [--requests-per-second N] [--empty]
+const USAGE = `Usage: npm run emulator -- [--port 8080] [--token-lifetime SECONDS] [--rate-limit] [--requests-per-second N] [--empty] [--strict-credential-ids]
 
 Runs the Prisma Cloud Compute + Cortex emulator in the foreground on 127.0.0.1.
 The console starts with one registry entry added by someone else (so a
-managed-mode \`pulumi destroy\` has an entry to leave in place); --empty starts it empty.
+managed-mode \`pulumi destroy\` has an entry to leave in place) and the credential
+it names in the credential store; --empty starts both empty.
   --port                  port to listen on (default 8080; 0 picks a free one)
   --token-lifetime        Compute bearer token lifetime in seconds (default 1800)
   --rate-limit            enforce the Cortex tenant rate limit
   --requests-per-second   Cortex rate limit (default 10; implies --rate-limit)
-  --empty                 start the console with no registry entries`;
+  --empty                 start the console with no registry entries and no credentials
+  --strict-credential-ids refuse registry entries naming a credential the store does not hold`;
 
 /**
  * The entry the console starts with: added in the console by someone else,
@@ -30,12 +32,21 @@ const SEED_ENTRY: Readonly<Record<string, unknown>> = {
 };
 const SEED_DESCRIPTION = "docker.io/library/alpine:3.20 (linux)";
 
+/**
+ * The credential the seed entry names, so the seed entry is consistent under --strict-credential-ids
+ * (a managed-mode update re-sends it). Its password is random: nothing signs in with it.
+ */
+function seedCredential(): Record<string, unknown> {
+  return { _id: SEED_ENTRY.credentialID, type: "basic", accountID: "someone-else", secret: { plain: randomBytes(12).toString("hex") } };
+}
+
 interface CliSettings {
   port: number;
   tokenLifetimeSeconds?: number;
   rateLimit: boolean;
   requestsPerSecond?: number;
   empty: boolean;
+  strictCredentialIds: boolean;
 }
 
 class UsageError extends Error {}
@@ -57,6 +68,7 @@ function parseSettings(argv: string[]): CliSettings | "help" {
       "rate-limit": { type: "boolean" },
       "requests-per-second": { type: "string" },
       empty: { type: "boolean" },
+      "strict-credential-ids": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -68,6 +80,7 @@ function parseSettings(argv: string[]): CliSettings | "help" {
     rateLimit: values["rate-limit"] === true || requestsPerSecond !== undefined,
     requestsPerSecond,
     empty: values.empty === true,
+    strictCredentialIds: values["strict-credential-ids"] === true,
   };
 }
 
@@ -76,7 +89,8 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-function connectionInstructions(emulator: Emulator, empty: boolean): string {
+function connectionInstructions(emulator: Emulator, settings: CliSettings): string {
+  const { empty } = settings;
   const { compute, cortex } = emulator.credentials;
   const exports = [
     `PRISMA_CLOUD_COMPUTE_URL=${shellQuote(emulator.computeUrl)}`,
@@ -105,7 +119,10 @@ function connectionInstructions(emulator: Emulator, empty: boolean): string {
     `  password ${compute.password}`,
     empty
       ? `  registry entries: none (started with --empty)`
-      : `  registry entries: 1, added in the console by someone else: ${SEED_DESCRIPTION} (start with --empty for none)`,
+      : `  registry entries: 1, added in the console by someone else: ${SEED_DESCRIPTION}, with credential "${String(SEED_ENTRY.credentialID)}" (start with --empty for none)`,
+    settings.strictCredentialIds
+      ? `  credentialID: checked against the credential store (--strict-credential-ids)`
+      : `  credentialID: not checked (--strict-credential-ids checks it against the credential store)`,
     `Cortex                ${emulator.cortexUrl}/public_api/v1/...`,
     `  standard key  id ${cortex.standard.apiKeyId}  key ${cortex.standard.apiKey}`,
     `  advanced key  id ${cortex.advanced.apiKeyId}  key ${cortex.advanced.apiKey}`,
@@ -136,10 +153,15 @@ async function main(): Promise<void> {
 
   const emulator = await startEmulator({
     port: settings.port,
-    compute: { tokenLifetimeSeconds: settings.tokenLifetimeSeconds, entries: settings.empty ? [] : [{ ...SEED_ENTRY, id: randomBytes(12).toString("hex") }] },
+    compute: {
+      tokenLifetimeSeconds: settings.tokenLifetimeSeconds,
+      entries: settings.empty ? [] : [{ ...SEED_ENTRY, id: randomBytes(12).toString("hex") }],
+      credentials: settings.empty ? [] : [seedCredential()],
+      strictCredentialIds: settings.strictCredentialIds,
+    },
     cortex: { rateLimit: settings.rateLimit, requestsPerSecond: settings.requestsPerSecond },
   });
-  console.log(connectionInstructions(emulator, settings.empty));
+  console.log(connectionInstructions(emulator, settings));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

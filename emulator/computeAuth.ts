@@ -59,6 +59,11 @@ export class ComputeAuthenticator {
     }
   }
 
+  /** The one account: whoever authenticated is this user, which the console records as a credential's `owner`. */
+  username(): string {
+    return this.account.username;
+  }
+
   tokensIssued(): number {
     return this.issuedCount;
   }

@@ -31,7 +31,7 @@ export const JFROG_REPO_TYPES = ["local", "remote", "virtual"] as const;
 
 const CLOUD_PROVIDERS = ["aws", "azure", "gcp", "alibaba", "oci", "others"] as const;
 const EXTERNAL_LABEL_SOURCE_TYPES = ["namespace", "deployment", "pod", "aws", "azure", "gcp", "oci"] as const;
-const CREDENTIAL_TYPES = [
+export const CREDENTIAL_TYPES = [
   "aws",
   "azure",
   "gcp",
@@ -106,7 +106,7 @@ const cloudMetadataSchema = z.looseObject({
   vmImageID: optionalString,
 });
 
-const credentialSchema = z.looseObject({
+const credentialFields = {
   _id: optionalString,
   accountGUID: optionalString,
   accountID: optionalString,
@@ -146,7 +146,10 @@ const credentialSchema = z.looseObject({
   url: optionalString,
   useAWSRole: optionalBoolean,
   useSTSRegionalEndpoint: optionalBoolean,
-});
+};
+
+/** A credential embedded in a registry entry: nothing required, as the entry's `credentialID` usually stands in for it. */
+const credentialSchema = z.looseObject(credentialFields);
 
 const GITLAB_SCOPE_FIELDS = ["userID", "projectIDs", "groupIDs", "excludedGroupIDs", "apiDomainName"] as const;
 
@@ -216,3 +219,141 @@ export const authenticationRequestSchema = z.looseObject({
   password: optionalString,
   token: optionalString,
 });
+
+/** Credential fields the console sets itself; whatever a client sends there is discarded. */
+export const CREDENTIAL_SERVER_SET_FIELDS = ["created", "lastModified", "owner"] as const;
+
+/**
+ * The fields of `cred.AzureSPInfo` in the OpenAPI file, all of which name things rather than prove them.
+ * Any other field there (a newer console's or a client's client secret) is taken as a secret: stored, never
+ * answered, never recorded.
+ */
+export const AZURE_SP_NAMING_FIELDS: ReadonlySet<string> = new Set(["clientId", "miType", "subscriptionId", "tenantId"]);
+
+/** Where a `common.Secret` sits in a `cred.Credential`: the console never answers these fields' `plain`. */
+export const CREDENTIAL_SECRET_PATHS = [["secret"], ["apiToken"], ["tokens", "token"], ["tokens", "awsSecretAccessKey"]] as const;
+
+/**
+ * Whether a value at `path` of a credential may be a secret, so a refusal must not quote it:
+ * anything inside a secret field (a `plain` of the wrong type, a string where the object belongs)
+ * or an `azureSPInfo` field the schema does not name.
+ */
+export function isCredentialSecretPath(path: readonly PropertyKey[]): boolean {
+  const [first, second] = path;
+  if (first === "secret" || first === "apiToken") return true;
+  if (first === "tokens") return second === "token" || second === "awsSecretAccessKey";
+  return first === "azureSPInfo" && typeof second === "string" && !AZURE_SP_NAMING_FIELDS.has(second);
+}
+
+type SecretInput = z.output<typeof secretSchema> | null | undefined;
+
+function nonEmpty(value: string | null | undefined): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/** A new secret in `plain`, or an echo of the `encrypted` form the console answered (checked against the store later). */
+function secretGiven(secret: SecretInput): boolean {
+  return secret !== null && secret !== undefined && (nonEmpty(secret.plain) || nonEmpty(secret.encrypted));
+}
+
+/** The fields of a Google service-account key file the console needs to sign in with it. */
+const gcpServiceAccountKeySchema = z.looseObject({
+  type: z.literal("service_account"),
+  client_email: z.string().min(1),
+  private_key: z.string().min(1),
+});
+
+function parsesAsJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * POST /credentials: `cred.Credential` with the name (`_id`) and the type required, and,
+ * for the types registry scanning uses, the fields without which the console could not
+ * sign in to the registry. The OpenAPI file marks nothing required; these rules are the
+ * emulator's reading of what each type means (emulator/README.md lists them).
+ */
+export const credentialRequestSchema = z
+  .looseObject({
+    ...credentialFields,
+    _id: z.string().min(1),
+    type: z.enum(CREDENTIAL_TYPES),
+  })
+  .superRefine((credential, context) => {
+    const type = credential.type;
+    const require = (path: readonly PropertyKey[], what: string, present: boolean): void => {
+      if (!present) context.addIssue({ code: "custom", path: [...path], message: `is required for type "${type}" (${what})`, input: undefined });
+    };
+    switch (type) {
+      case "basic":
+      case "dtr":
+        require(["accountID"], "the user name", nonEmpty(credential.accountID));
+        require(["secret"], "the password", secretGiven(credential.secret));
+        return;
+      case "aws": {
+        const accessKey = nonEmpty(credential.accountID) || secretGiven(credential.secret);
+        if (accessKey) {
+          require(["accountID"], "the access key id", nonEmpty(credential.accountID));
+          require(["secret"], "the secret access key", secretGiven(credential.secret));
+        } else if (!nonEmpty(credential.roleArn) && credential.useAWSRole !== true) {
+          context.addIssue({
+            code: "custom",
+            path: [],
+            message: `type "aws" needs an access key (accountID and secret), a role to assume (roleArn) or the instance's role (useAWSRole: true)`,
+            input: credential,
+          });
+        }
+        return;
+      }
+      case "azure": {
+        const servicePrincipal = credential.azureSPInfo;
+        if (servicePrincipal === null || servicePrincipal === undefined) {
+          require(["secret"], "the service principal's key, or azureSPInfo", secretGiven(credential.secret));
+          return;
+        }
+        if (servicePrincipal.miType === "system-assigned") return;
+        // A user-assigned identity is chosen by its client id; certificate sign-in needs the app, the directory and the certificate.
+        require(["azureSPInfo", "clientId"], servicePrincipal.miType ? "the managed identity's client id" : "the application's client id", nonEmpty(servicePrincipal.clientId));
+        if (servicePrincipal.miType === "user-assigned") return;
+        require(["azureSPInfo", "tenantId"], "the directory of the application", nonEmpty(servicePrincipal.tenantId));
+        require(["secret"], "the certificate", secretGiven(credential.secret));
+        return;
+      }
+      case "gcp": {
+        require(["secret"], "the service account's JSON key", secretGiven(credential.secret));
+        const keyText = credential.secret?.plain;
+        if (!nonEmpty(keyText)) return;
+        const key = gcpServiceAccountKeySchema.safeParse(parsesAsJson(keyText));
+        if (!key.success) {
+          // The message names the key's missing fields only: quoting the key would quote the private key.
+          const problems = key.error.issues.map((issue) => issue.path.join(".") || "the key").join(", ");
+          context.addIssue({
+            code: "custom",
+            path: ["secret", "plain"],
+            message: `must be a service account JSON key ({"type": "service_account", "client_email", "private_key", ...}); wrong or missing: ${problems}`,
+            input: undefined,
+          });
+        }
+        return;
+      }
+      case "ibmCloud":
+        require(["accountGUID"], "the IBM Cloud account", nonEmpty(credential.accountGUID));
+        if (!secretGiven(credential.apiToken) && !secretGiven(credential.secret)) {
+          context.addIssue({ code: "custom", path: [], message: `type "ibmCloud" needs the IBM Cloud API key, in apiToken or secret`, input: undefined });
+        }
+        return;
+      case "gitlabToken":
+      case "apiToken":
+        require(["apiToken"], "the token", secretGiven(credential.apiToken));
+        return;
+      default:
+        // oci, kubeconfig, certificate: not used by registry scanning; only the schema is checked.
+        return;
+    }
+  });
+
+export type CredentialRequest = z.output<typeof credentialRequestSchema>;

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -567,6 +569,521 @@ describe("Compute seeded entries", () => {
     copy[0].registry = "mutated";
     expect(emulator.compute.entries()).toEqual([{ registry: "set.example" }]);
     expect(() => emulator.compute.setEntries(["not an object"])).toThrow(TypeError);
+  });
+});
+
+// ---------------------------------------------------------------- Compute credential store
+
+const CREDENTIALS = "/api/v1/credentials";
+const OTHER_PROJECT = "Team A";
+
+function basicCredential(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { _id: id, type: "basic", accountID: "robot", secret: { plain: `password-of-${id}` }, ...extra };
+}
+
+async function listCredentials(emulator: Emulator, query = ""): Promise<Record<string, unknown>[]> {
+  const reply = await compute(emulator, "GET", `${CREDENTIALS}${query}`);
+  expect(reply.status).toBe(200);
+  expect(Array.isArray(reply.json)).toBe(true);
+  return reply.json as Record<string, unknown>[];
+}
+
+async function saveCredential(emulator: Emulator, body: unknown, query = ""): Promise<Reply> {
+  return compute(emulator, "POST", `${CREDENTIALS}${query}`, { body });
+}
+
+const GCP_KEY = JSON.stringify({
+  type: "service_account",
+  project_id: "scanning",
+  client_email: "scanner@scanning.iam.gserviceaccount.com",
+  private_key: "-----BEGIN PRIVATE KEY-----\nMIIEv-gcp-private-key\n-----END PRIVATE KEY-----\n",
+});
+
+describe("Compute credential store", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ compute: { projects: { [OTHER_PROJECT]: [] } } });
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(() => emulator.close());
+
+  it("POST creates a credential (200, empty body) that GET lists with server fields and without the plain secret", async () => {
+    const before = new Date().toISOString();
+    const reply = await saveCredential(emulator, basicCredential("harbor", { owner: "forged", created: "2001-01-01T00:00:00Z", description: "kept" }));
+    expect(reply.status).toBe(200);
+    expect(reply.text).toBe("");
+
+    const [listed] = await listCredentials(emulator);
+    expect(listed).toMatchObject({ _id: "harbor", type: "basic", accountID: "robot", description: "kept", owner: emulator.credentials.compute.username });
+    expect(listed.created).toEqual(listed.lastModified);
+    expect(String(listed.created) >= before).toBe(true);
+    expect(listed.secret).toEqual({ encrypted: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
+    expect(JSON.stringify(listed)).not.toContain("password-of-harbor");
+    // The test accessor shows what the console stores: the secret itself too.
+    expect(emulator.compute.credentials()[0].secret).toMatchObject({ plain: "password-of-harbor" });
+  });
+
+  it("POST with an existing _id updates it in place, keeping created and its position", async () => {
+    await saveCredential(emulator, basicCredential("first"));
+    await saveCredential(emulator, basicCredential("second"));
+    const [original] = await listCredentials(emulator);
+    await sleep(5);
+    expect((await saveCredential(emulator, basicCredential("first", { accountID: "other-robot" }))).status).toBe(200);
+
+    const listed = await listCredentials(emulator);
+    expect(listed.map((credential) => credential._id)).toEqual(["first", "second"]);
+    expect(listed[0]).toMatchObject({ accountID: "other-robot", created: original.created });
+    expect(String(listed[0].lastModified) > String(original.lastModified)).toBe(true);
+  });
+
+  it("resets created when an AWS credential's account changes, as the schema describes", async () => {
+    const aws = { _id: "ecr", type: "aws", accountID: "AKIAFIRST", secret: { plain: "aws-secret-key" } };
+    await saveCredential(emulator, aws);
+    const [original] = await listCredentials(emulator);
+    await sleep(5);
+    await saveCredential(emulator, { ...aws, roleArn: "arn:aws:iam::123456789012:role/scan" });
+    expect((await listCredentials(emulator))[0].created).toBe(original.created);
+    await sleep(5);
+    await saveCredential(emulator, { ...aws, accountID: "AKIASECOND" });
+    expect(String((await listCredentials(emulator))[0].created) > String(original.created)).toBe(true);
+  });
+
+  it("keeps a secret echoed back in its encrypted form, and refuses an encrypted value it did not issue", async () => {
+    await saveCredential(emulator, basicCredential("echo"));
+    const [listed] = await listCredentials(emulator);
+    const echoed = await saveCredential(emulator, { ...listed, accountID: "renamed" });
+    expect(echoed.status).toBe(200);
+    expect(emulator.compute.credentials()[0]).toMatchObject({ accountID: "renamed", secret: { plain: "password-of-echo" } });
+
+    const forged = await saveCredential(emulator, basicCredential("echo", { secret: { encrypted: "bm90IGEgY29uc29sZSB2YWx1ZSBhdCBhbGwsIHJlYWxseQ==" } }));
+    expect(forged.status).toBe(400);
+    expect(errOf(forged)).toBe("secret.encrypted: not a value this console encrypted; send the secret in plain");
+    expect(emulator.compute.credentials()[0]).toMatchObject({ accountID: "renamed", secret: { plain: "password-of-echo" } });
+  });
+
+  it("never answers plain for any secret field: secret, apiToken and temporary tokens", async () => {
+    await saveCredential(emulator, { _id: "gitlab", type: "gitlabToken", apiToken: { plain: "glpat-secret-token", extra: "kept-out" } });
+    await saveCredential(emulator, {
+      _id: "aws-role",
+      type: "aws",
+      roleArn: "arn:aws:iam::123456789012:role/scan",
+      tokens: { awsAccessKeyId: "ASIATEMP", awsSecretAccessKey: { plain: "temporary-secret-key" }, token: { plain: "session-token-value" } },
+    });
+    const listed = await listCredentials(emulator);
+    const text = JSON.stringify(listed);
+    for (const secret of ["glpat-secret-token", "kept-out", "temporary-secret-key", "session-token-value"]) expect(text).not.toContain(secret);
+    expect(text).not.toContain('"plain"');
+    expect(listed[0].apiToken).toEqual({ encrypted: expect.any(String) });
+    expect(listed[1].tokens).toMatchObject({ awsAccessKeyId: "ASIATEMP", awsSecretAccessKey: { encrypted: expect.any(String) }, token: { encrypted: expect.any(String) } });
+  });
+
+  it("DELETE removes a credential (200, empty body) and answers 404 for an unknown one", async () => {
+    await saveCredential(emulator, basicCredential("gone soon"));
+    const deleted = await compute(emulator, "DELETE", `${CREDENTIALS}/gone%20soon`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.text).toBe("");
+    expect(await listCredentials(emulator)).toEqual([]);
+
+    const unknown = await compute(emulator, "DELETE", `${CREDENTIALS}/gone%20soon`);
+    expect(unknown.status).toBe(404);
+    expect(errOf(unknown)).toBe('credential "gone soon" does not exist in project "Central Console"');
+  });
+
+  it("answers 405 for methods the credential paths do not have", async () => {
+    await saveCredential(emulator, basicCredential("x"));
+    for (const [method, path] of [
+      ["PUT", CREDENTIALS],
+      ["DELETE", CREDENTIALS],
+      ["GET", `${CREDENTIALS}/x`],
+      ["POST", `${CREDENTIALS}/x`],
+      ["POST", `${CREDENTIALS}/x/usages`],
+    ] as const) {
+      const reply = await compute(emulator, method, path, { body: {} });
+      expect([method, path, reply.status, errOf(reply)]).toEqual([method, path, 405, "method not allowed"]);
+    }
+    expect((await compute(emulator, "GET", `${CREDENTIALS}/x/other`)).status).toBe(404);
+  });
+
+  it("pages the list with offset and limit, in the order credentials were first saved, with Total-Count", async () => {
+    for (const id of ["a", "b", "c", "d", "e"]) await saveCredential(emulator, basicCredential(id));
+    const ids = async (query: string): Promise<unknown[]> => (await listCredentials(emulator, query)).map((credential) => credential._id);
+    expect(await ids("")).toEqual(["a", "b", "c", "d", "e"]);
+    expect(await ids("?limit=2")).toEqual(["a", "b"]);
+    expect(await ids("?offset=2&limit=2")).toEqual(["c", "d"]);
+    expect(await ids("?offset=4&limit=2")).toEqual(["e"]);
+    expect(await ids("?offset=9")).toEqual([]);
+    expect(await ids("?offset=3&limit=0")).toEqual(["d", "e"]);
+    const reply = await compute(emulator, "GET", `${CREDENTIALS}?offset=1&limit=1`);
+    expect(reply.headers["total-count"]).toBe("5");
+  });
+
+  it("refuses an offset or limit that is not a non-negative integer", async () => {
+    for (const [query, message] of [
+      ["offset=-1", 'offset: expected a non-negative integer, got "-1"'],
+      ["offset=1.5", 'offset: expected a non-negative integer, got "1.5"'],
+      ["limit=ten", 'limit: expected a non-negative integer, got "ten"'],
+      ["limit=", 'limit: expected a non-negative integer, got ""'],
+    ] as const) {
+      const reply = await compute(emulator, "GET", `${CREDENTIALS}?${query}`);
+      expect([query, reply.status, errOf(reply)]).toEqual([query, 400, message]);
+    }
+  });
+
+  it("GET usages lists the registry entries naming the credential, in its own project only", async () => {
+    await saveCredential(emulator, basicCredential("shared"));
+    await saveCredential(emulator, basicCredential("unused"));
+    await compute(emulator, "PUT", REGISTRY, {
+      body: { specifications: [spec("harbor.example", { repository: "team/*", credentialID: "shared" }), spec("", { repository: "library/alpine", credentialID: "shared" }), spec("other.example", { credentialID: "unused-elsewhere" })] },
+    });
+    await saveCredential(emulator, basicCredential("shared"), `?project=${encodeURIComponent(OTHER_PROJECT)}`);
+    await compute(emulator, "POST", `${REGISTRY}?project=${encodeURIComponent(OTHER_PROJECT)}`, { body: spec("team-a.example", { repository: "a/*", credentialID: "shared" }) });
+
+    const usages = await compute(emulator, "GET", `${CREDENTIALS}/shared/usages`);
+    expect(usages.status).toBe(200);
+    expect(usages.json).toEqual([
+      { type: "registry", description: "harbor.example/team/*" },
+      { type: "registry", description: "library/alpine" },
+    ]);
+    const teamUsages = await compute(emulator, "GET", `${CREDENTIALS}/shared/usages?project=${encodeURIComponent(OTHER_PROJECT)}`);
+    expect(teamUsages.json).toEqual([{ type: "registry", description: "team-a.example/a/*" }]);
+    expect((await compute(emulator, "GET", `${CREDENTIALS}/unused/usages`)).json).toEqual([]);
+
+    const unknown = await compute(emulator, "GET", `${CREDENTIALS}/nobody/usages`);
+    expect(unknown.status).toBe(404);
+    expect(errOf(unknown)).toBe('credential "nobody" does not exist in project "Central Console"');
+  });
+
+  it("keeps each project's credentials apart and refuses an unknown project", async () => {
+    const team = `?project=${encodeURIComponent(OTHER_PROJECT)}`;
+    await saveCredential(emulator, basicCredential("team-only"), team);
+    expect(await listCredentials(emulator)).toEqual([]);
+    expect((await listCredentials(emulator, team)).map((credential) => credential._id)).toEqual(["team-only"]);
+    expect(emulator.compute.credentials(OTHER_PROJECT)).toHaveLength(1);
+    expect((await compute(emulator, "DELETE", `${CREDENTIALS}/team-only`)).status).toBe(404);
+    expect((await compute(emulator, "GET", `${CREDENTIALS}?project=Central+Console`)).json).toEqual([]);
+
+    for (const [method, path] of [
+      ["GET", CREDENTIALS],
+      ["POST", CREDENTIALS],
+      ["DELETE", `${CREDENTIALS}/team-only`],
+      ["GET", `${CREDENTIALS}/team-only/usages`],
+    ] as const) {
+      const reply = await compute(emulator, method, `${path}?project=Nowhere`, { body: basicCredential("x") });
+      expect([method, path, reply.status, errOf(reply)]).toEqual([method, path, 400, 'project "Nowhere" does not exist']);
+    }
+  });
+
+  it("needs authentication on every credential endpoint, Basic or bearer", async () => {
+    for (const [method, path] of [
+      ["GET", CREDENTIALS],
+      ["POST", CREDENTIALS],
+      ["DELETE", `${CREDENTIALS}/x`],
+      ["GET", `${CREDENTIALS}/x/usages`],
+    ] as const) {
+      const reply = await call(emulator, method, path, { body: basicCredential("x") });
+      expect([method, path, reply.status, errOf(reply)]).toEqual([method, path, 401, "authentication required"]);
+    }
+    expect(await listCredentials(emulator)).toEqual([]);
+    const token = await login(emulator);
+    const reply = await call(emulator, "POST", "/api/v34.04/credentials", { headers: { authorization: `Bearer ${token}` }, body: basicCredential("by-token") });
+    expect(reply.status).toBe(200);
+    expect(emulator.compute.credentials()[0]).toMatchObject({ _id: "by-token", owner: emulator.credentials.compute.username });
+  });
+
+  it("keeps fields the schema does not know, as for registry entries", async () => {
+    await saveCredential(emulator, basicCredential("loose", { futureField: { nested: 1 }, ociCred: { tenancyId: "t", later: true } }));
+    expect((await listCredentials(emulator))[0]).toMatchObject({ futureField: { nested: 1 }, ociCred: { tenancyId: "t", later: true } });
+  });
+});
+
+describe("Compute credential validation", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(() => emulator.close());
+
+  async function refused(body: unknown, message: string): Promise<void> {
+    const before = emulator.compute.credentials();
+    const reply = await saveCredential(emulator, body);
+    expect([reply.status, errOf(reply)]).toEqual([400, message]);
+    expect(emulator.compute.credentials()).toEqual(before);
+  }
+
+  it("refuses a body that is missing, not JSON or not an object", async () => {
+    for (const [options, message] of [
+      [{}, "request body is empty"],
+      [{ rawBody: "{not json" }, "request body is not valid JSON"],
+      [{ body: [basicCredential("x")] }, "body: expected a JSON object"],
+    ] as const) {
+      const reply = await compute(emulator, "POST", CREDENTIALS, options);
+      expect([reply.status, errOf(reply)]).toEqual([400, message]);
+    }
+  });
+
+  it("requires a non-empty _id and a type from cred.Type", async () => {
+    const { _id: _unused, ...withoutId } = basicCredential("x");
+    await refused(withoutId, "_id: is required");
+    await refused(basicCredential(""), "_id: must not be empty");
+    await refused(basicCredential("x", { _id: null }), "_id: expected string, got null");
+    const { type: _alsoUnused, ...withoutType } = basicCredential("x");
+    await refused(withoutType, "type: is required");
+    await refused(basicCredential("x", { type: "password" }), 'type: invalid value "password" (allowed: aws, azure, gcp, ibmCloud, oci, apiToken, basic, dtr, kubeconfig, certificate, gitlabToken)');
+  });
+
+  it("checks field types against cred.Credential, common.Secret and cred.AzureSPInfo", async () => {
+    await refused(basicCredential("x", { accountID: 7 }), "accountID: expected string, got 7");
+    await refused(basicCredential("x", { skipVerify: "yes" }), 'skipVerify: expected boolean, got "yes"');
+    await refused(basicCredential("x", { stsEndpoints: ["a", 1] }), "stsEndpoints[1]: expected string, got 1");
+    await refused({ _id: "x", type: "azure", azureSPInfo: { miType: "both" } }, 'azureSPInfo.miType: invalid value "both" (allowed: user-assigned, system-assigned)');
+  });
+
+  it("never quotes a value that may be a secret when refusing it", async () => {
+    await refused(basicCredential("x", { secret: "a-password-string" }), "secret: expected object, got a string");
+    await refused(basicCredential("x", { secret: { plain: 12345 } }), "secret.plain: expected string, got a number");
+    await refused(basicCredential("x", { apiToken: { plain: ["token-in-a-list"] } }), "apiToken.plain: expected string, got an array");
+    await refused(basicCredential("x", { tokens: { token: "session-token" } }), "tokens.token: expected object, got a string");
+    // Named fields of azureSPInfo are not secrets and are quoted as usual.
+    await refused({ _id: "x", type: "azure", azureSPInfo: { clientId: 42 } }, "azureSPInfo.clientId: expected string, got 42");
+  });
+
+  it("basic and dtr need accountID and secret", async () => {
+    for (const type of ["basic", "dtr"]) {
+      await refused({ _id: "x", type, secret: { plain: "p" } }, `accountID: is required for type "${type}" (the user name)`);
+      await refused({ _id: "x", type, accountID: "u" }, `secret: is required for type "${type}" (the password)`);
+      await refused({ _id: "x", type, accountID: "u", secret: { plain: "", encrypted: "" } }, `secret: is required for type "${type}" (the password)`);
+      await refused({ _id: "x", type, accountID: "", secret: {} }, `accountID: is required for type "${type}" (the user name); secret: is required for type "${type}" (the password)`);
+      expect((await saveCredential(emulator, { _id: type, type, accountID: "u", secret: { plain: "p" } })).status).toBe(200);
+    }
+  });
+
+  it("aws needs an access key (accountID and secret), a roleArn or useAWSRole", async () => {
+    await refused({ _id: "x", type: "aws" }, 'body: type "aws" needs an access key (accountID and secret), a role to assume (roleArn) or the instance\'s role (useAWSRole: true)');
+    await refused({ _id: "x", type: "aws", useAWSRole: false, roleArn: "" }, 'body: type "aws" needs an access key (accountID and secret), a role to assume (roleArn) or the instance\'s role (useAWSRole: true)');
+    await refused({ _id: "x", type: "aws", accountID: "AKIA" }, 'secret: is required for type "aws" (the secret access key)');
+    await refused({ _id: "x", type: "aws", secret: { plain: "s" }, roleArn: "arn:aws:iam::1:role/r" }, 'accountID: is required for type "aws" (the access key id)');
+    for (const [id, body] of [
+      ["key", { accountID: "AKIA", secret: { plain: "s" } }],
+      ["key-and-role", { accountID: "AKIA", secret: { plain: "s" }, roleArn: "arn:aws:iam::1:role/r" }],
+      ["role", { roleArn: "arn:aws:iam::1:role/r" }],
+      ["instance-role", { useAWSRole: true }],
+    ] as const) {
+      expect([id, (await saveCredential(emulator, { _id: id, type: "aws", ...body })).status]).toEqual([id, 200]);
+    }
+  });
+
+  it("azure needs a service key secret, or azureSPInfo with a certificate, or a managed identity", async () => {
+    await refused({ _id: "x", type: "azure" }, `secret: is required for type "azure" (the service principal's key, or azureSPInfo)`);
+    await refused({ _id: "x", type: "azure", azureSPInfo: { subscriptionId: "s" } }, `azureSPInfo.clientId: is required for type "azure" (the application's client id); azureSPInfo.tenantId: is required for type "azure" (the directory of the application); secret: is required for type "azure" (the certificate)`);
+    await refused({ _id: "x", type: "azure", azureSPInfo: { clientId: "c", tenantId: "t" } }, `secret: is required for type "azure" (the certificate)`);
+    await refused({ _id: "x", type: "azure", azureSPInfo: { miType: "user-assigned" } }, `azureSPInfo.clientId: is required for type "azure" (the managed identity's client id)`);
+    for (const [id, body] of [
+      ["service-key", { secret: { plain: '{"clientId":"c","clientSecret":"s","tenantId":"t","subscriptionId":"u"}' } }],
+      ["certificate", { azureSPInfo: { clientId: "c", tenantId: "t", subscriptionId: "u" }, secret: { plain: "-----BEGIN CERTIFICATE-----" } }],
+      ["system-identity", { azureSPInfo: { miType: "system-assigned" } }],
+      ["user-identity", { azureSPInfo: { miType: "user-assigned", clientId: "c" } }],
+    ] as const) {
+      expect([id, (await saveCredential(emulator, { _id: id, type: "azure", ...body })).status]).toEqual([id, 200]);
+    }
+  });
+
+  it("gcp needs a secret holding a service account JSON key, without quoting the key when refusing it", async () => {
+    await refused({ _id: "x", type: "gcp" }, `secret: is required for type "gcp" (the service account's JSON key)`);
+    const keyShape = `must be a service account JSON key ({"type": "service_account", "client_email", "private_key", ...})`;
+    await refused({ _id: "x", type: "gcp", secret: { plain: "not json at all" } }, `secret.plain: ${keyShape}; wrong or missing: the key`);
+    const withoutPrivateKey = JSON.stringify({ type: "service_account", client_email: "a@b", private_key: "" });
+    await refused({ _id: "x", type: "gcp", secret: { plain: withoutPrivateKey } }, `secret.plain: ${keyShape}; wrong or missing: private_key`);
+    const wrongType = JSON.stringify({ type: "authorized_user", client_email: "a@b", private_key: "secret-key-material" });
+    const reply = await saveCredential(emulator, { _id: "x", type: "gcp", secret: { plain: wrongType } });
+    expect([reply.status, errOf(reply)]).toEqual([400, `secret.plain: ${keyShape}; wrong or missing: type`]);
+    expect(reply.text).not.toContain("secret-key-material");
+    expect((await saveCredential(emulator, { _id: "gcr", type: "gcp", secret: { plain: GCP_KEY } })).status).toBe(200);
+    // An echoed encrypted key stands for the key already checked.
+    const [listed] = await listCredentials(emulator);
+    expect((await saveCredential(emulator, listed)).status).toBe(200);
+  });
+
+  it("ibmCloud needs accountGUID and the API key in apiToken or secret", async () => {
+    await refused({ _id: "x", type: "ibmCloud", apiToken: { plain: "k" } }, `accountGUID: is required for type "ibmCloud" (the IBM Cloud account)`);
+    await refused({ _id: "x", type: "ibmCloud", accountGUID: "g" }, `body: type "ibmCloud" needs the IBM Cloud API key, in apiToken or secret`);
+    expect((await saveCredential(emulator, { _id: "token", type: "ibmCloud", accountGUID: "g", apiToken: { plain: "k" } })).status).toBe(200);
+    expect((await saveCredential(emulator, { _id: "secret", type: "ibmCloud", accountGUID: "g", secret: { plain: "k" } })).status).toBe(200);
+  });
+
+  it("gitlabToken and apiToken need apiToken; a secret does not stand in for it", async () => {
+    for (const type of ["gitlabToken", "apiToken"]) {
+      await refused({ _id: "x", type, secret: { plain: "glpat" } }, `apiToken: is required for type "${type}" (the token)`);
+      expect((await saveCredential(emulator, { _id: type, type, apiToken: { plain: "glpat" } })).status).toBe(200);
+    }
+  });
+
+  it("checks only the schema for types registry scanning does not use", async () => {
+    for (const type of ["oci", "kubeconfig", "certificate"]) {
+      expect([type, (await saveCredential(emulator, { _id: type, type })).status]).toEqual([type, 200]);
+    }
+  });
+});
+
+describe("Compute credential secrets in recorded requests", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(() => emulator.close());
+
+  it("masks every plain secret, apiToken and azureSPInfo secret, accepted or refused, and copies of them elsewhere", async () => {
+    const secrets = ["basic-password-1", "glpat-token-value", "azure-client-secret", "ibm-cloud-api-key", "temporary-session-token"];
+    await saveCredential(emulator, basicCredential("b", { secret: { plain: secrets[0] }, notes: `copied ${secrets[0]} here` }));
+    await saveCredential(emulator, { _id: "g", type: "gitlabToken", apiToken: { plain: secrets[1] } });
+    await saveCredential(emulator, { _id: "az", type: "azure", azureSPInfo: { clientId: "c", tenantId: "t", clientSecret: secrets[2] }, secret: { plain: "cert" } });
+    await saveCredential(emulator, { _id: "ibm", type: "ibmCloud", apiToken: { plain: secrets[3] } }); // refused: no accountGUID
+    await saveCredential(emulator, { _id: "t", type: "aws", useAWSRole: true, tokens: { token: { plain: secrets[4] } } });
+    await saveCredential(emulator, { _id: "gcp", type: "gcp", secret: { plain: GCP_KEY } });
+    await saveCredential(emulator, { _id: "odd", type: "basic", accountID: "u", secret: { plain: { nested: "object-plain" } } }); // refused
+
+    const recorded = emulator.requests();
+    expect(recorded.map((request) => request.status)).toEqual([200, 200, 200, 400, 200, 200, 400]);
+    const text = JSON.stringify(recorded);
+    for (const secret of [...secrets, "MIIEv-gcp-private-key", "object-plain"]) expect(text).not.toContain(secret);
+    expect(recorded[0].body).toMatchObject({ _id: "b", accountID: "robot", secret: { plain: "***" } });
+    expect(recorded[2].body).toMatchObject({ azureSPInfo: { clientId: "c", tenantId: "t", clientSecret: "***" } });
+    expect(emulator.compute.credentials().find((credential) => credential._id === "g")?.apiToken).toMatchObject({ plain: secrets[1] });
+    // Nor does GET answer them: azureSPInfo keeps only the fields the schema names.
+    const listed = await listCredentials(emulator);
+    expect(listed.find((credential) => credential._id === "az")?.azureSPInfo).toEqual({ clientId: "c", tenantId: "t" });
+    // (The copy the client put in its own `notes` field is ordinary data to the console, answered as sent.)
+    for (const secret of [...secrets.slice(1), "MIIEv-gcp-private-key"]) expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(listed[0]).toMatchObject({ secret: { encrypted: expect.any(String) }, notes: `copied ${secrets[0]} here` });
+  });
+
+  it("masks a plain secret whose key is spelled with JSON escapes", async () => {
+    const reply = await compute(emulator, "POST", CREDENTIALS, { rawBody: '{"_id":"x","type":"basic","accountID":"u","secret":{"pl\\u0061in":"escaped-secret"}}' });
+    expect(reply.status).toBe(200);
+    expect(JSON.stringify(emulator.requests())).not.toContain("escaped-secret");
+    expect(emulator.compute.credentials()[0].secret).toMatchObject({ plain: "escaped-secret" });
+  });
+
+  it("masks the secrets of a credential embedded in a registry entry too", async () => {
+    await compute(emulator, "POST", REGISTRY, { body: spec("embedded.example", { credential: { _id: "inline", type: "basic", secret: { plain: "inline-password" } } }) });
+    await compute(emulator, "PUT", REGISTRY, { body: { specifications: [spec("a", { credential: { apiToken: { plain: "inline-token" } } })] } });
+    const text = JSON.stringify(emulator.requests());
+    expect(text).not.toContain("inline-password");
+    expect(text).not.toContain("inline-token");
+    expect(emulator.requests()[0].body).toMatchObject({ registry: "embedded.example", credential: { _id: "inline", secret: { plain: "***" } } });
+  });
+});
+
+describe("Compute seeded credentials", () => {
+  const seed = [{ _id: "seeded", type: "basic", accountID: "robot", secret: { plain: "seeded-password" }, handMade: true }];
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ compute: { credentials: seed, projects: { [OTHER_PROJECT]: { entries: [{ registry: "t" }], credentials: [{ _id: "team", type: "gitlabToken" }] } } } });
+  });
+  afterAll(() => emulator.close());
+
+  it("stores the option's credentials as given (encrypting plain secrets) and restores them on reset()", async () => {
+    expect(emulator.compute.credentials()).toEqual([{ ...seed[0], secret: { plain: "seeded-password", encrypted: expect.any(String) } }]);
+    const [listed] = await listCredentials(emulator);
+    expect(listed).toEqual({ ...seed[0], secret: { encrypted: expect.any(String) } });
+    expect(emulator.compute.credentials(OTHER_PROJECT)).toEqual([{ _id: "team", type: "gitlabToken" }]);
+    expect(emulator.compute.entries(OTHER_PROJECT)).toEqual([{ registry: "t" }]);
+
+    await compute(emulator, "DELETE", `${CREDENTIALS}/seeded`);
+    await saveCredential(emulator, basicCredential("new"));
+    emulator.compute.setCredentials([], OTHER_PROJECT);
+    emulator.reset();
+    expect(emulator.compute.credentials().map((credential) => credential._id)).toEqual(["seeded"]);
+    expect(emulator.compute.credentials(OTHER_PROJECT)).toHaveLength(1);
+  });
+
+  it("setCredentials() replaces a project's store and credentials() hands out copies", () => {
+    emulator.compute.setCredentials([{ _id: "set", type: "basic" }]);
+    const copy = emulator.compute.credentials();
+    copy[0].type = "mutated";
+    expect(emulator.compute.credentials()).toEqual([{ _id: "set", type: "basic" }]);
+    expect(() => emulator.compute.setCredentials(["not an object"])).toThrow(TypeError);
+    expect(() => emulator.compute.setCredentials([{ type: "basic" }])).toThrow(TypeError);
+    expect(() => emulator.compute.credentials("Nowhere")).toThrow(RangeError);
+    emulator.reset();
+  });
+});
+
+describe("Compute strictCredentialIds", () => {
+  let strict: Emulator;
+  let lenient: Emulator;
+  beforeAll(async () => {
+    strict = await startEmulator({ compute: { strictCredentialIds: true, projects: { [OTHER_PROJECT]: [] } } });
+    lenient = await startEmulator();
+  });
+  beforeEach(() => {
+    strict.reset();
+    lenient.reset();
+  });
+  afterAll(async () => {
+    await strict.close();
+    await lenient.close();
+  });
+
+  it("is off by default: any credentialID is stored", async () => {
+    expect((await compute(lenient, "POST", REGISTRY, { body: spec("a", { credentialID: "nowhere" }) })).status).toBe(200);
+  });
+
+  it("refuses a POST naming a credential the project's store does not hold, naming the entry and the id", async () => {
+    const reply = await compute(strict, "POST", REGISTRY, { body: spec("harbor.example", { repository: "team/*", credentialID: "missing" }) });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe('credentialID: credential "missing" is not in the credential store of project "Central Console" (entry: registry "harbor.example", repository "team/*")');
+    expect(strict.compute.entries()).toEqual([]);
+
+    await saveCredential(strict, basicCredential("missing"));
+    expect((await compute(strict, "POST", REGISTRY, { body: spec("harbor.example", { credentialID: "missing" }) })).status).toBe(200);
+  });
+
+  it("refuses a PUT naming unknown credentials, entry by entry, changing nothing", async () => {
+    await saveCredential(strict, basicCredential("known"));
+    await compute(strict, "POST", REGISTRY, { body: spec("kept", { credentialID: "known" }) });
+    const specifications = [spec("a", { credentialID: "known" }), spec("b", { credentialID: "lost" }), spec("c", { credentialID: "" }), spec("d", { credentialID: "gone" })];
+    const reply = await compute(strict, "PUT", REGISTRY, { body: { specifications } });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toBe(
+      'specifications[1].credentialID: credential "lost" is not in the credential store of project "Central Console" (entry: registry "b", repository "library/*"); ' +
+        'specifications[3].credentialID: credential "gone" is not in the credential store of project "Central Console" (entry: registry "d", repository "library/*")',
+    );
+    expect(strict.compute.entries().map((entry) => entry.registry)).toEqual(["kept"]);
+  });
+
+  it("accepts an entry with no credentialID or an empty one", async () => {
+    const { credentialID: _unused, ...anonymous } = spec("anonymous");
+    expect((await compute(strict, "PUT", REGISTRY, { body: { specifications: [anonymous, spec("empty", { credentialID: "" })] } })).status).toBe(200);
+  });
+
+  it("looks in the same project's store only", async () => {
+    const team = `?project=${encodeURIComponent(OTHER_PROJECT)}`;
+    await saveCredential(strict, basicCredential("team-cred"), team);
+    expect((await compute(strict, "POST", `${REGISTRY}${team}`, { body: spec("a", { credentialID: "team-cred" }) })).status).toBe(200);
+    const reply = await compute(strict, "POST", REGISTRY, { body: spec("a", { credentialID: "team-cred" }) });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply)).toContain('credential "team-cred" is not in the credential store of project "Central Console"');
+  });
+
+  it("reports at most five unknown ids in one refusal", async () => {
+    const specifications = Array.from({ length: 8 }, (_, index) => spec(`r${index}`, { credentialID: `missing-${index}` }));
+    const reply = await compute(strict, "PUT", REGISTRY, { body: { specifications } });
+    expect(reply.status).toBe(400);
+    expect(errOf(reply).split("; ")).toHaveLength(6);
+    expect(errOf(reply)).toMatch(/; and 3 more entries$/);
+  });
+});
+
+describe("Emulator independence", () => {
+  it("imports nothing from provider/, rules/ or sdk/", async () => {
+    const sources = (await readdir(__dirname)).filter((name) => name.endsWith(".ts"));
+    expect(sources.length).toBeGreaterThan(10);
+    for (const name of sources) {
+      const text = await readFile(path.join(__dirname, name), "utf8");
+      expect([name, text.match(/from\s+["']\.\.\/(provider|rules|sdk)\b[^"']*["']/g)]).toEqual([name, null]);
+    }
   });
 });
 

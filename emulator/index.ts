@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { ComputeApi, DEFAULT_PROJECT } from "./compute";
+import { ComputeApi, DEFAULT_PROJECT, type ComputeProject } from "./compute";
 import { ComputeAuthenticator } from "./computeAuth";
+import { CredentialStore, SecretSealer } from "./computeCredentials";
 import { RegistrySettingsStore } from "./computeRegistry";
 import { CortexApi } from "./cortex";
 import { CortexAuthenticator } from "./cortexAuth";
@@ -25,8 +26,21 @@ export interface EmulatorOptions {
     tokenLifetimeSeconds?: number;
     /** Initial registry entries, stored as given (no validation, no server fields added). */
     entries?: unknown[];
-    /** Projects besides the console's own, each with its own initial entries; any other `?project=` is refused. */
-    projects?: Record<string, unknown[]>;
+    /**
+     * Initial credential store of the console's own project, stored as given (no validation, no server fields);
+     * a secret given only in `plain` gets its `encrypted` form. Each needs a string `_id`.
+     */
+    credentials?: unknown[];
+    /**
+     * Projects besides the console's own, each with its own initial entries (a list) or entries and credentials;
+     * any other `?project=` is refused.
+     */
+    projects?: Record<string, unknown[] | { entries?: unknown[]; credentials?: unknown[] }>;
+    /**
+     * Default false. When true, a registry settings PUT or POST with an entry whose `credentialID` names no
+     * credential in the same project's store is refused with 400, as a console may do.
+     */
+    strictCredentialIds?: boolean;
   };
   cortex?: {
     /** Default false. */
@@ -60,6 +74,10 @@ export interface ComputeState {
   entries(project?: string): Record<string, unknown>[];
   /** Stored as given, like the `entries` option. */
   setEntries(entries: unknown[], project?: string): void;
+  /** Deep copy of a project's credential store as stored: unlike GET, secrets keep their `plain`. */
+  credentials(project?: string): Record<string, unknown>[];
+  /** Replaces a project's credential store, stored as given like the `credentials` option. */
+  setCredentials(credentials: unknown[], project?: string): void;
   tokensIssued(): number;
 }
 
@@ -87,7 +105,7 @@ export interface Emulator {
   /** Copy of all recorded requests, in arrival order. */
   requests(): RecordedRequest[];
   clearRequests(): void;
-  /** State, faults, requests, tokens and nonces back to the start; the options' seed entries are restored. */
+  /** State, faults, requests, tokens and nonces back to the start; the options' seed entries and credentials are restored. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -124,14 +142,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const computeAuth = new ComputeAuthenticator(credentials.compute, tokenLifetimeSeconds * 1000);
-  const registries = new Map<string, RegistrySettingsStore>([
-    [DEFAULT_PROJECT, new RegistrySettingsStore(structuredClone(options.compute?.entries ?? []))],
-    ...Object.entries(options.compute?.projects ?? {}).map(([name, entries]) => [name, new RegistrySettingsStore(structuredClone(entries))] as const),
+  const sealer = new SecretSealer();
+  const newProject = (entries: unknown[] = [], credentials: unknown[] = []): ComputeProject => ({
+    registry: new RegistrySettingsStore(structuredClone(entries)),
+    credentials: new CredentialStore(structuredClone(credentials), sealer),
+  });
+  const projects = new Map<string, ComputeProject>([
+    [DEFAULT_PROJECT, newProject(options.compute?.entries, options.compute?.credentials)],
+    ...Object.entries(options.compute?.projects ?? {}).map(
+      ([name, seed]) => [name, Array.isArray(seed) ? newProject(seed) : newProject(seed.entries, seed.credentials)] as const,
+    ),
   ]);
-  const registryOf = (project = DEFAULT_PROJECT): RegistrySettingsStore => {
-    const registry = registries.get(project);
-    if (registry === undefined) throw new RangeError(`no project "${project}" in this emulator (options.compute.projects)`);
-    return registry;
+  const projectOf = (project = DEFAULT_PROJECT): ComputeProject => {
+    const found = projects.get(project);
+    if (found === undefined) throw new RangeError(`no project "${project}" in this emulator (options.compute.projects)`);
+    return found;
   };
   const cortexAuth = new CortexAuthenticator(credentials.cortex);
   const connectors = new ConnectorStore();
@@ -144,9 +169,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const webhookToken = randomBytes(16).toString("hex");
 
   const server = await new EmulatorServer({
-    compute: new ComputeApi(computeAuth, registries, {
-      webhookUrlSuffix: `/api/v1/registry/webhook?token=${webhookToken}`,
-      harborScannerUrlSuffix: `/api/v1/harbor/adapter?token=${webhookToken}`,
+    compute: new ComputeApi(computeAuth, projects, {
+      suffixes: {
+        webhookUrlSuffix: `/api/v1/registry/webhook?token=${webhookToken}`,
+        harborScannerUrlSuffix: `/api/v1/harbor/adapter?token=${webhookToken}`,
+      },
+      strictCredentialIds: options.compute?.strictCredentialIds ?? false,
     }),
     cortex: new CortexApi(cortexAuth, connectors, rateLimiter),
     faults: faultPlan,
@@ -174,8 +202,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cortexUrl: server.url,
     credentials,
     compute: {
-      entries: (project) => registryOf(project).copies(),
-      setEntries: (entries, project) => registryOf(project).setEntries(entries),
+      entries: (project) => projectOf(project).registry.copies(),
+      setEntries: (entries, project) => projectOf(project).registry.setEntries(entries),
+      credentials: (project) => projectOf(project).credentials.copies(),
+      setCredentials: (credentials, project) => projectOf(project).credentials.setCredentials(credentials),
       tokensIssued: () => computeAuth.tokensIssued(),
     },
     cortex: {
@@ -187,7 +217,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requests: () => recorder.all(),
     clearRequests: () => recorder.clear(),
     reset: () => {
-      for (const registry of registries.values()) registry.reset();
+      for (const project of projects.values()) {
+        project.registry.reset();
+        project.credentials.reset();
+      }
       computeAuth.reset();
       cortexAuth.reset();
       connectors.clear();

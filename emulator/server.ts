@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ApiHandler, ApiRequest, ApiResponse, RequestBody } from "./exchange";
+import { isPlainObject, type ApiHandler, type ApiRequest, type ApiResponse, type RequestBody } from "./exchange";
+import { AZURE_SP_NAMING_FIELDS } from "./computeSchema";
 import type { Fault, FaultPlan } from "./faults";
-import { redact } from "../provider/http/redaction";
+import { redact } from "./redaction";
 import type { RecordedApi, RequestRecorder } from "./recorder";
 
 /** 19,999 registry entries are about 10 MB of JSON; this leaves ample headroom. */
@@ -126,14 +127,23 @@ export class EmulatorServer {
     });
     const bodyRead = await readBody(request);
     if (bodyRead.kind === "read" && bodyRead.body.kind === "json") {
-      // A login body carries the console password, a connector body the registry's credentials:
-      // recorded requests must be safe to print.
+      // A login body carries the console password, a connector body the registry's credentials,
+      // a Compute credential (stored, or embedded in a registry entry) its secrets: recorded
+      // requests must be safe to print.
       const masked = url.pathname.endsWith("/authenticate")
         ? LOGIN_SECRET_KEYS
         : api === "cortex" && (method === "POST" || method === "PUT")
           ? CONNECTOR_SECRET_KEYS
           : undefined;
-      record.jsonBody = redact(masked ? maskBody(bodyRead.text, masked) : bodyRead.text, this.dependencies.secrets());
+      const keysMasked = masked ? maskBody(bodyRead.text, masked) : bodyRead.text;
+      // Walking the body costs time on a 20,000-entry PUT; only a body that can hold a credential secret
+      // (a JSON escape could spell the key names, hence the `\u` case) is walked.
+      if (api === "compute" && CREDENTIAL_SECRET_HINT.test(keysMasked)) {
+        const credentialsMasked = maskCredentialSecrets(JSON.parse(keysMasked) as unknown);
+        record.jsonBody = redact(JSON.stringify(credentialsMasked.body), [...this.dependencies.secrets(), ...credentialsMasked.secrets]);
+      } else {
+        record.jsonBody = redact(keysMasked, this.dependencies.secrets());
+      }
     }
 
     let reply: ApiResponse | undefined;
@@ -181,6 +191,9 @@ export class EmulatorServer {
   }
 }
 
+/** Text a Compute body holding a credential secret must contain. */
+const CREDENTIAL_SECRET_HINT = /plain|azureSPInfo|\\u/;
+
 /** Secrets in a Compute login body. */
 const LOGIN_SECRET_KEYS = ["password", "token"] as const;
 /** Secrets in a Cortex connector body (POST and PUT); the stored connector keeps them, the recording does not. */
@@ -192,4 +205,32 @@ function maskBody(text: string, keys: readonly string[]): string {
   const masked: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   for (const key of keys) if (key in masked) masked[key] = "***";
   return JSON.stringify(masked);
+}
+
+/**
+ * A Compute body with every secret a credential can carry masked: the `plain` of each
+ * `common.Secret` (wherever it sits: a stored credential, a registry entry's embedded
+ * `credential`, temporary tokens) and any field of `azureSPInfo` the schema does not name.
+ * The masked values are returned too, so a copy of one elsewhere in the body (an unknown
+ * field, a quoted key) is redacted as well.
+ */
+function maskCredentialSecrets(body: unknown): { body: unknown; secrets: string[] } {
+  const secrets: string[] = [];
+  const mask = (value: unknown, insideAzureServicePrincipal: boolean): unknown => {
+    if (Array.isArray(value)) return value.map((item) => mask(item, false));
+    if (!isPlainObject(value)) return value;
+    const masked: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) {
+      const secret = key === "plain" || (insideAzureServicePrincipal && !AZURE_SP_NAMING_FIELDS.has(key));
+      // Whatever the type: a refused body (a number or an object where a string belongs) is recorded too.
+      if (secret && field !== null) {
+        if (typeof field === "string") secrets.push(field);
+        masked[key] = "***";
+      } else {
+        masked[key] = mask(field, key === "azureSPInfo");
+      }
+    }
+    return masked;
+  };
+  return { body: mask(body, false), secrets };
 }

@@ -18,26 +18,36 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
-function describeValue(value: unknown): string {
+/** How a value is named when it may be a secret: by its JSON kind only. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function describeValue(value: unknown, hidden: boolean): string {
+  if (hidden) return kindOf(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function describeProblem(issue: Issue): string {
+function describeProblem(issue: Issue, hidden: boolean): string {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined) return "is required";
-      if (issue.expected === "int") return `expected an integer, got ${describeValue(issue.input)}`;
-      return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
+      if (issue.expected === "int") return `expected an integer, got ${describeValue(issue.input, hidden)}`;
+      return `expected ${issue.expected}, got ${describeValue(issue.input, hidden)}`;
     case "invalid_value":
-      return `invalid value ${describeValue(issue.input)} (allowed: ${issue.values.map(String).join(", ")})`;
+      // A required enum field that is absent: zod reports the missing value as not being one of the enum's.
+      if (issue.input === undefined) return "is required";
+      return `invalid value ${describeValue(issue.input, hidden)} (allowed: ${issue.values.map(String).join(", ")})`;
     case "too_small":
       if (issue.origin === "string") {
         return Number(issue.minimum) === 1 ? "must not be empty" : `must be at least ${String(issue.minimum)} characters long`;
       }
-      return `must be at least ${String(issue.minimum)}, got ${describeValue(issue.input)}`;
+      return `must be at least ${String(issue.minimum)}, got ${describeValue(issue.input, hidden)}`;
     case "too_big":
-      return `must be at most ${String(issue.maximum)}, got ${describeValue(issue.input)}`;
+      return `must be at most ${String(issue.maximum)}, got ${describeValue(issue.input, hidden)}`;
     case "unrecognized_keys":
       return `unknown field(s) ${issue.keys.join(", ")}`;
     default:
@@ -48,12 +58,17 @@ function describeProblem(issue: Issue): string {
 /**
  * Renders zod issues as `<field path>: <problem>`, the shape both emulated APIs
  * use to tell a client which field of which entry was rejected.
- * Parse with `{ reportInput: true }` so the offending values can be quoted.
+ * Parse with `{ reportInput: true }` so the offending values can be quoted;
+ * values at a path `isSecret` accepts are named by their kind instead.
  */
-export function describeIssues(issues: readonly Issue[], rootName: string): string {
+export function describeIssues(
+  issues: readonly Issue[],
+  rootName: string,
+  isSecret: (path: readonly PropertyKey[]) => boolean = () => false,
+): string {
   const described = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => {
     const path = formatPath(issue.path);
-    return `${path === "" ? rootName : path}: ${describeProblem(issue)}`;
+    return `${path === "" ? rootName : path}: ${describeProblem(issue, isSecret(issue.path))}`;
   });
   const unreported = issues.length - described.length;
   if (unreported > 0) described.push(`and ${unreported} more problem(s)`);
