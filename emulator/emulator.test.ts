@@ -1077,12 +1077,14 @@ describe("Compute strictCredentialIds", () => {
 });
 
 describe("Emulator independence", () => {
-  it("imports nothing from provider/, rules/ or sdk/", async () => {
+  // Its rules are its own; only the redaction of recorded requests is shared, one module for clients and recorder by design.
+  it("imports nothing from provider/, rules/ or sdk/ but the shared redaction", async () => {
     const sources = (await readdir(__dirname)).filter((name) => name.endsWith(".ts"));
     expect(sources.length).toBeGreaterThan(10);
     for (const name of sources) {
       const text = await readFile(path.join(__dirname, name), "utf8");
-      expect([name, text.match(/from\s+["']\.\.\/(provider|rules|sdk)\b[^"']*["']/g)]).toEqual([name, null]);
+      const imports = (text.match(/from\s+["']\.\.\/(provider|rules|sdk)\b[^"']*["']/g) ?? []).filter((i) => !i.includes("../provider/http/redaction"));
+      expect([name, imports]).toEqual([name, []]);
     }
   });
 });

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isPlainObject, type ApiHandler, type ApiRequest, type ApiResponse, type RequestBody } from "./exchange";
 import { AZURE_SP_NAMING_FIELDS } from "./computeSchema";
 import type { Fault, FaultPlan } from "./faults";
-import { redact } from "./redaction";
+import { redact } from "../provider/http/redaction";
 import type { RecordedApi, RequestRecorder } from "./recorder";
 
 /** 19,999 registry entries are about 10 MB of JSON; this leaves ample headroom. */
