@@ -44,6 +44,11 @@ export const REGISTRY_SETTINGS_TYPE_NAME = "RegistrySettings";
 export const CORTEX_CONNECTOR_TYPE_NAME = "CortexRegistryConnector";
 export const REGISTRY_SETTINGS_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${REGISTRY_SETTINGS_TYPE_NAME}`;
 export const CORTEX_CONNECTOR_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${CORTEX_CONNECTOR_TYPE_NAME}`;
+export const COMPUTE_CREDENTIAL_TYPE_NAME = "ComputeCredential";
+export const COMPUTE_CREDENTIAL_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${COMPUTE_CREDENTIAL_TYPE_NAME}`;
+
+/** A ComputeCredential's fields that hold secrets, whatever its kind. */
+export const COMPUTE_CREDENTIAL_SECRET_FIELDS = ["password", "secretAccessKey", "clientSecret", "serviceAccountKey", "apiKey", "token"] as const;
 
 /** Connector fields the Cortex API never returns: a read keeps them from the state. */
 export const CORTEX_WRITE_ONLY_FIELDS = ["password", "authToken"] as const;
@@ -57,6 +62,7 @@ export const CORTEX_SECRET_FIELDS = [...CORTEX_WRITE_ONLY_FIELDS, "caCertificate
 export const CREDENTIAL_INPUT_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   [REGISTRY_SETTINGS_TYPE]: [["console", "password"]],
   [CORTEX_CONNECTOR_TYPE]: [...CORTEX_WRITE_ONLY_FIELDS.map((field) => [field]), ["tenant", "apiKey"]],
+  [COMPUTE_CREDENTIAL_TYPE]: [...COMPUTE_CREDENTIAL_SECRET_FIELDS.map((field) => [field]), ["console", "password"]],
 };
 
 /**
@@ -67,6 +73,7 @@ export const CREDENTIAL_INPUT_PATHS: Readonly<Record<string, readonly (readonly 
 export const SECRET_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   [REGISTRY_SETTINGS_TYPE]: ["console"],
   [CORTEX_CONNECTOR_TYPE]: [...CORTEX_SECRET_FIELDS, "tenant"],
+  [COMPUTE_CREDENTIAL_TYPE]: [...COMPUTE_CREDENTIAL_SECRET_FIELDS, "console"],
 };
 
 /** One spelling per console URL: scheme and host lower-cased, default port, user info, query and trailing slashes dropped. */

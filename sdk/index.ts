@@ -1,5 +1,6 @@
 export { RegistrySettings, type RegistrySettingsArgs, type ConsoleArgs } from "./registrySettings";
 export type { TimeoutsArgs } from "./timeouts";
+export { ComputeCredential, type ComputeCredentialArgs } from "./computeCredential";
 export {
   RegistrySpecification,
   type RegistrySpecificationArgs,

@@ -5,7 +5,14 @@ import type { OperationLimits } from "../http/deadline";
 import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
 import { RETRYABLE_STATUSES, type RetryPolicy } from "../http/retryPolicy";
 import { ACCEPT_LIST_AS_READ_VARIABLE, type ComputeConnection } from "./connection";
+import type { WireCredential } from "./credentialBody";
 import type { WireEntry } from "./registryEntry";
+
+/** Credentials per page when listing the store. */
+const CREDENTIAL_PAGE_SIZE = 100;
+const credentialListSchema = z.array(z.looseObject({ _id: z.string() }));
+/** A credential as the store lists it: its id, and whatever else the console says of it. */
+export type StoredCredential = z.infer<typeof credentialListSchema>[number];
 
 const API = "Prisma Cloud Compute";
 
@@ -100,19 +107,67 @@ export class ComputeClient {
     );
   }
 
+  /** Every credential in the store (the API pages its list). */
+  async listCredentials(): Promise<StoredCredential[]> {
+    const credentials: StoredCredential[] = [];
+    for (let offset = 0; ; offset += CREDENTIAL_PAGE_SIZE) {
+      const response = await this.call({
+        method: "GET",
+        path: `${this.base}/credentials`,
+        query: { ...this.projectQuery(), offset: String(offset), limit: String(CREDENTIAL_PAGE_SIZE) },
+        idempotent: true,
+      });
+      const page = credentialListSchema.safeParse(response.body ?? []);
+      if (!page.success) throw this.error("GET", "/credentials", response, "The console answered with a body that is not a credential list; check the console URL.");
+      credentials.push(...page.data);
+      if (page.data.length < CREDENTIAL_PAGE_SIZE) return credentials;
+    }
+  }
+
+  /** The credential with this `_id`, or undefined. */
+  async getCredential(id: string): Promise<StoredCredential | undefined> {
+    return (await this.listCredentials()).find((credential) => credential._id === id);
+  }
+
+  /** Creates or replaces a credential (`_id` names it): the API's POST does both, so resending it is harmless. */
+  async putCredential(credential: WireCredential, secrets: readonly string[]): Promise<void> {
+    await this.call({ method: "POST", path: `${this.base}/credentials`, query: this.projectQuery(), body: credential, idempotent: true }, secrets);
+  }
+
+  /** Deletes a credential; false when it was already gone. */
+  async deleteCredential(id: string): Promise<boolean> {
+    const path = `${this.base}/credentials/${encodeURIComponent(id)}`;
+    const response = await this.call({ method: "DELETE", path, query: this.projectQuery(), idempotent: true }, [], [404]);
+    return response.status !== 404;
+  }
+
+  /** What uses a credential, each described as the console describes it. */
+  async credentialUsages(id: string): Promise<string[]> {
+    const path = `${this.base}/credentials/${encodeURIComponent(id)}/usages`;
+    const response = await this.call({ method: "GET", path, query: this.projectQuery(), idempotent: true });
+    const usages = z.array(z.unknown()).safeParse(response.body ?? []);
+    if (!usages.success) throw this.error("GET", path.slice(this.base.length), response, "The console answered with a body that is not a list of usages.");
+    return usages.data.map(describeUsage);
+  }
+
   /** Every request names the project when one is configured, as the console's own scripts do. */
   private projectQuery(): Record<string, string> {
     return this.connection.project === undefined ? {} : { project: this.connection.project };
   }
 
-  private async call(request: Omit<HttpRequest, "headers">, bodySecrets: readonly string[] = []): Promise<HttpResponse> {
+  /** `expectedFailures`: statuses the caller handles itself (a 404 on delete is "already gone"). */
+  private async call(
+    request: Omit<HttpRequest, "headers">,
+    bodySecrets: readonly string[] = [],
+    expectedFailures: readonly number[] = [],
+  ): Promise<HttpResponse> {
     let response = await this.http.send({ ...request, headers: () => this.authorization() });
     if (response.status === 401 && this.connection.auth === "token") {
       // The token may have expired early or been revoked: one fresh login, then one more try.
       tokenCache.delete(this.cacheKey);
       response = await this.http.send({ ...request, headers: () => this.authorization() });
     }
-    if (response.status < 200 || response.status >= 300) {
+    if ((response.status < 200 || response.status >= 300) && !expectedFailures.includes(response.status)) {
       throw this.error(request.method, request.path.slice(this.base.length) || request.path, response, hintFor(response.status), bodySecrets);
     }
     return response;
@@ -167,6 +222,14 @@ export class ComputeClient {
       hint,
     });
   }
+}
+
+/** One usage as a line a user can read: "registry: <description>", whatever fields the console gives. */
+function describeUsage(usage: unknown): string {
+  if (typeof usage === "string") return usage;
+  const parsed = z.looseObject({ type: z.string().optional(), description: z.string().optional() }).safeParse(usage);
+  if (parsed.success && (parsed.data.type || parsed.data.description)) return [parsed.data.type, parsed.data.description].filter(Boolean).join(": ");
+  return JSON.stringify(usage);
 }
 
 /** The console answers errors as `{"err": "..."}`, sometimes as plain text. */
