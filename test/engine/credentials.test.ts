@@ -9,13 +9,11 @@ import { leaksSecret } from "../support/secretTraces";
 import { emulatorConfig, useEmulator } from "./support/engineSession";
 import { UserProject } from "../../harness/userProject";
 
-const PROGRAM = `
-import * as pulumi from "@pulumi/pulumi";
+const program = (password: string) => `
 import { ComputeCredential, RegistrySettings, RegistrySpecification } from "pulumi-registry-scanning";
 
-const config = new pulumi.Config();
 // A plain string on purpose: the SDK must keep it secret anyway.
-const robot = new ComputeCredential("robot", { credentialId: "team-registry", kind: "basic", username: "robot", password: config.require("robotPassword") });
+const robot = new ComputeCredential("robot", { credentialId: "team-registry", kind: "basic", username: "robot", password: ${JSON.stringify(password)} });
 new RegistrySettings("compute", {
   specifications: [
     new RegistrySpecification("app", { version: "2", registry: "registry.example.com", repository: "team/app", os: "linux", credentialId: robot.id }),
@@ -36,10 +34,10 @@ const SECOND = "robot-password-second-4c9e";
 describe("ComputeCredential under the real CLI", () => {
   it("creates the credential before the entry, rotates its secret in one update, keeps it out of the state, and destroy refuses while it is used", async () => {
     session.emulator.reset();
-    project = UserProject.create("credential", { "index.ts": PROGRAM });
+    project = UserProject.create("credential", { "index.ts": program(FIRST) });
     await project.compile();
     const { config, secrets } = emulatorConfig(session.emulator);
-    await project.initStack("dev", { ...config, "credential:robotPassword": FIRST }, secrets);
+    await project.initStack("dev", config, secrets);
 
     session.emulator.clearRequests();
     await project.ok(["up", "--yes"]);
@@ -48,7 +46,8 @@ describe("ComputeCredential under the real CLI", () => {
     expect(session.emulator.compute.credentials()).toEqual([expect.objectContaining({ _id: "team-registry", type: "basic", accountID: "robot", secret: expect.objectContaining({ plain: FIRST }) })]);
     expect(session.emulator.compute.entries()).toEqual([expect.objectContaining({ repository: "team/app", credentialID: "team-registry" })]);
 
-    await project.ok(["config", "set", "robotPassword", SECOND]);
+    project.write("index.ts", program(SECOND));
+    await project.compile();
     session.emulator.clearRequests();
     const rotated = await project.ok(["up", "--yes"]);
     expect(rotated.output).toMatch(/~ +pulumi-nodejs:dynamic\/registryScanning:ComputeCredential +robot +updated/);
