@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { CREDENTIAL_INPUT_PATHS } from "../rules";
+import { COMPUTE_CREDENTIAL_TYPE, COMPUTE_CREDENTIAL_TYPE_NAME, CREDENTIAL_INPUT_PATHS } from "../rules";
 import { isUnknown, plainAt, type Plain, type PlainObject } from "./plainValues";
 import {
   CORTEX_CONNECTOR_TYPE,
@@ -20,7 +20,9 @@ import { listSome, reportVerdict, verdict, type Verdict, type Violation } from "
 // ---------------------------------------------------------------------------------------------
 
 function describe(type: string, name: string): string {
-  return type === REGISTRY_SETTINGS_TYPE ? describeRegistrySettings(name) : describeConnector(name);
+  if (type === REGISTRY_SETTINGS_TYPE) return describeRegistrySettings(name);
+  if (type === COMPUTE_CREDENTIAL_TYPE) return `${COMPUTE_CREDENTIAL_TYPE_NAME} "${name}"`;
+  return describeConnector(name);
 }
 
 /**
@@ -61,10 +63,10 @@ export function checkCredentialsAsSecrets(
 export const credentialsAsSecrets: ResourceValidationPolicy = {
   name: "credentials-as-secrets",
   description:
-    "Credentials (RegistrySettings console.password; CortexRegistryConnector password, authToken and tenant.apiKey) must be passed as Pulumi secrets.",
+    "Credentials (RegistrySettings console.password; CortexRegistryConnector password, authToken and tenant.apiKey; ComputeCredential secrets) must be passed as Pulumi secrets.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    if (!(args.type in CREDENTIAL_INPUT_PATHS)) args.notApplicable(`applies only to ${REGISTRY_SETTINGS_TYPE} and ${CORTEX_CONNECTOR_TYPE}`);
+    if (!(args.type in CREDENTIAL_INPUT_PATHS)) args.notApplicable(`applies only to ${Object.keys(CREDENTIAL_INPUT_PATHS).join(", ")}`);
     const resource = args.type === REGISTRY_SETTINGS_TYPE ? readRegistrySettings(args) : readConnector(args);
     reportVerdict(checkCredentialsAsSecrets({ type: args.type, ...resource }, secretPathsOf(args.props)), reportViolation);
   },

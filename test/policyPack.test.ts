@@ -41,7 +41,7 @@ import {
   MAX_ENTRY_URLS_REPORTED,
   securityPolicies,
 } from "../policy/securityPolicies";
-import { MAX_REGISTRY_ENTRIES } from "../rules";
+import { COMPUTE_CREDENTIAL_TYPE, MAX_REGISTRY_ENTRIES } from "../rules";
 import { CannotDecideYet, reportVerdict, verdict } from "../policy/verdict";
 
 // The engine's sentinel for a string that is not known until apply.
@@ -501,6 +501,13 @@ describe("credentials-as-secrets", () => {
     );
     expect(checkCredentialsAsSecrets(settingsInputs({ console: { url: "u", password: "p" } }), new SecretPaths([["console"]]))).toEqual(verdict());
     expect(checkCredentialsAsSecrets(settingsInputs({ console: { url: "u" } }), new SecretPaths([]))).toEqual(verdict());
+  });
+
+  it("judges a ComputeCredential's secrets, whatever its kind, naming it as a credential", () => {
+    const credential = (inputs: Record<string, unknown>) => ({ type: COMPUTE_CREDENTIAL_TYPE, name: "robot", props: toPlainObject(inputs) });
+    const plain = checkCredentialsAsSecrets(credential({ kind: "azureServicePrincipal", clientId: "c", tenantId: "t", clientSecret: "s" }), new SecretPaths([]));
+    expect(plain.violations.map((v) => v.message.split(" is a plain value")[0])).toEqual(['ComputeCredential "robot": clientSecret']);
+    expect(checkCredentialsAsSecrets(credential({ kind: "basic", username: "u", password: "p" }), new SecretPaths([["password"]]))).toEqual(verdict());
   });
 
   it("cannot decide for an unknown, unmarked credential, or when secretness was not tracked", () => {
