@@ -142,7 +142,8 @@ async function trivialTiming(world: UserWorld): Promise<Timing> {
 
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-"));
-  const emulator = await startEmulator();
+  // The store holds the credential the entries name, as the console would (check refuses a dangling one).
+  const emulator = await startEmulator({ compute: { credentials: ["acme-registry"].map((id) => ({ _id: id, type: "basic", accountID: "bench", secret: { plain: "bench-secret" } })) } });
   try {
     const world = installUserWorld(work, "3.248.0");
     const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;

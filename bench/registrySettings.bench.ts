@@ -152,7 +152,8 @@ async function readModifyWritePerEntry(emulator: Emulator, count: number): Promi
 }
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator();
+  // The store holds the credential the entries name, as the console would (check refuses a dangling one).
+  const emulator = await startEmulator({ compute: { credentials: ["example-registry"].map((id) => ({ _id: id, type: "basic", accountID: "bench", secret: { plain: "bench-secret" } })) } });
   try {
     console.log(`RegistrySettings: one change in the middle of N entries, ${LATENCY_MS} ms emulator latency, through the SDK's dynamic-provider host`);
     const rows: Row[] = [];

@@ -65,9 +65,12 @@ async function run(emulator: Emulator, title: string, action: () => Promise<Plan
   printEmulator(emulator);
 }
 
+/** The credentials the quickstart's entries name: a console's store holds them before the program runs (check refuses a dangling one). */
+const CONSOLE_CREDENTIALS = ["dockerhub", "aws-ecr-scanner"].map((id) => ({ _id: id, type: "basic", accountID: "scanner", secret: { plain: `demo-secret-of-${id}` } }));
+
 async function main(): Promise<void> {
   const started = Date.now();
-  const emulator = await startEmulator({ compute: { entries: CONSOLE_ENTRIES } });
+  const emulator = await startEmulator({ compute: { entries: CONSOLE_ENTRIES, credentials: CONSOLE_CREDENTIALS } });
   const pack = await PolicyHost.start(path.join(__dirname, "..", "examples", "policy-pack", "index.js"));
   // As the policy-gating example's CI config does: insecure pulls stop the run instead of warning.
   await pack.configure({ "cortex-no-insecure-pull": { enforcementLevel: "mandatory" } });

@@ -30,7 +30,9 @@ type PolicyGating = typeof import("../examples/policy-gating/program");
 const session = useEmulatorSession();
 
 /** Console registry requests (logins left out) as `METHOD STATUS` lines. */
-const registryRequests = (requests: RecordedRequest[]) => requests.filter((r) => r.api === "compute" && !r.path.endsWith("/authenticate"));
+const registryRequests = (requests: RecordedRequest[]) => requests.filter((r) => r.api === "compute" && r.path.endsWith("/settings/registry"));
+/** The check reads the credential store once when new or changed entries name credentials. */
+const credentialReads = (requests: RecordedRequest[]) => requests.filter((r) => r.api === "compute" && r.path.endsWith("/credentials"));
 const lines = (requests: RecordedRequest[]) => requests.map((r) => `${r.method} ${r.status}`);
 const repositories = () => session.emulator.compute.entries().map((e) => e.repository);
 const byName = (steps: { name: string; op: string }[]) => Object.fromEntries(steps.map((s) => [s.name, s.op]));
@@ -146,6 +148,7 @@ describe("examples/bulk-inventory", () => {
     expect(byName(created.steps)).toEqual({ inventory: "create" });
     const calls = registryRequests(session.emulator.requests());
     expect(lines(calls)).toEqual(["GET 200", "GET 200", "PUT 200", "GET 200"]);
+    expect(lines(credentialReads(session.emulator.requests()))).toEqual(["GET 200"]);
     expect(calls[2].query).toMatchObject({ scanLater: "true" });
     expect((calls[2].body as { specifications: unknown[] }).specifications).toHaveLength(2500);
     const entries = session.emulator.compute.entries();

@@ -12,6 +12,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CustomResourceOptions } from "@pulumi/pulumi";
+import { fixtureCredentials } from "./support/consoleSeeds";
 import { startEmulator, type Emulator, type FaultMatch, type FaultStatus } from "../emulator";
 import type { Engine } from "../harness";
 import { computeConfig, consoleOnlyEntry, declaredSpecs, registryCalls, sdk as computeSdk, startComputeEngine } from "./support/computeSession";
@@ -131,7 +132,10 @@ let shortLivedTokens: Emulator;
 const engines: Engine[] = [];
 
 beforeAll(async () => {
-  [emulator, shortLivedTokens] = await Promise.all([startEmulator(), startEmulator({ compute: { tokenLifetimeSeconds: 1 } })]);
+  [emulator, shortLivedTokens] = await Promise.all([
+    startEmulator({ compute: { credentials: fixtureCredentials() } }),
+    startEmulator({ compute: { tokenLifetimeSeconds: 1, credentials: fixtureCredentials() } }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([emulator.close(), shortLivedTokens.close()]);

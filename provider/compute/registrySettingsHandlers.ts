@@ -127,7 +127,10 @@ export async function check(
     const { client } = connect(declared, context);
     const remote = await client.getRegistryEntries();
     const previous = ownershipFromInputs(olds);
-    const plan = planRegistryWrite(remote, decodeSpecifications(declared.specifications), previous, declared);
+    const declaredEntries = decodeSpecifications(declared.specifications);
+    const dangling = await danglingCredentialFailures(client, declaredEntries, accepted);
+    if (dangling.length > 0) return { inputs: unread(), failures: forEngine(dangling) };
+    const plan = planRegistryWrite(remote, declaredEntries, previous, declared);
     return {
       inputs: { ...base, adopted: adoptedNames(plan, previous), consoleChanges: stampConsoleChanges(base.consoleChanges, plan.effects) },
       failures: [],
@@ -145,6 +148,41 @@ export async function check(
     }
     throw error;
   }
+}
+
+/**
+ * New or changed entries naming a credential the console's store does not
+ * hold: the console would take the entry and then fail every scan of it. Only
+ * plain ids are judged (one from a ComputeCredential not created yet is
+ * unknown to a preview), and only when the store can be listed: a user
+ * without that permission keeps a working preview.
+ */
+async function danglingCredentialFailures(
+  client: ComputeClient,
+  entries: Record<string, RegistryEntryFields>,
+  accepted: Readonly<Record<string, unknown>>,
+): Promise<CheckFailure[]> {
+  const judged = Object.entries(entries).filter(
+    ([name, fields]) => typeof fields.credentialId === "string" && fields.credentialId !== "" && accepted[name] !== encodeEntryFields(fields),
+  );
+  if (judged.length === 0) return [];
+  let held: Set<string>;
+  try {
+    held = new Set((await client.listCredentials()).map((credential) => credential._id));
+  } catch (error) {
+    if (error instanceof ApiError) return [];
+    throw error;
+  }
+  const shown = [...held].slice(0, 10).map((id) => JSON.stringify(id)).join(", ");
+  const holds = held.size === 0 ? "none" : `${shown}${held.size > 10 ? ", ..." : ""}`;
+  return judged
+    .filter(([, fields]) => !held.has(fields.credentialId as string))
+    .map(([name, fields]) => ({
+      property: `specifications[${name}].credentialId`,
+      reason:
+        `the console has no credential ${JSON.stringify(fields.credentialId)} (its store holds ${holds}). Fix the name, or create it ` +
+        "first: give the entry a ComputeCredential's id (credential.id) and the engine creates the credential before the entry.",
+    }));
 }
 
 /**

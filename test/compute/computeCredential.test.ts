@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CheckFailedError } from "../../harness";
 import { sdk, startComputeEngine } from "../support/computeSession";
 import { useEmulatorSession } from "../support/emulatorSession";
@@ -29,6 +29,9 @@ function program(credential: Partial<Record<string, unknown>> = {}, withEntry = 
 const credentialCalls = () => session.emulator.requests().filter((r) => r.path.includes("/credentials")).map((r) => `${r.method} ${r.status}`);
 
 describe("ComputeCredential", () => {
+  // An empty store: these tests make their own credential.
+  beforeEach(() => session.emulator.compute.setCredentials([]));
+
   it("creates the credential an entry names, its password stored by the console and never in clear in the state or the requests", async () => {
     session.engine = await startComputeEngine(session.emulator);
     session.emulator.clearRequests();
@@ -45,6 +48,7 @@ describe("ComputeCredential", () => {
 
   it("changes the secret with one write, and a rerun writes nothing", async () => {
     session.engine = await startComputeEngine(session.emulator);
+    await session.engine.up(program({}, false));
     await session.engine.up(program());
     session.emulator.clearRequests();
     await session.engine.up(program({ password: NEW_PASSWORD }));
@@ -116,5 +120,35 @@ describe("ComputeCredential", () => {
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain("value-3f1e");
     expect(session.emulator.requests()).toEqual([]);
+  });
+});
+
+describe("a registry entry's credentialId, in check", () => {
+  const entry = (credentialId: string, cap = 5) => () =>
+    void new RegistrySettings("compute", {
+      specifications: [new RegistrySpecification("app", { version: "2", registry: "registry.example.com", repository: "team/app", os: "linux", cap, credentialId })],
+    });
+
+  it("refuses a credential the console's store does not hold, naming what it holds, before any write", async () => {
+    session.engine = await startComputeEngine(session.emulator);
+    session.emulator.clearRequests();
+    const error = await session.engine.up(entry("missing-robot")).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect((error as Error).message).toMatch(
+      /specifications\[app\]\.credentialId: the console has no credential "missing-robot" \(its store holds "example-registry", .*\)\. Fix the name, or create it first: give the entry a ComputeCredential's id/,
+    );
+    expect(session.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/authenticate"))).toEqual([]);
+    expect(session.emulator.compute.entries()).toEqual([]);
+  });
+
+  it("judges only new and changed entries: one whose credential went away later still previews, until it is edited", async () => {
+    session.engine = await startComputeEngine(session.emulator);
+    await session.engine.up(entry("example-registry"));
+    session.emulator.compute.setCredentials([]);
+    session.emulator.clearRequests();
+    await session.engine.preview(entry("example-registry"));
+    expect(credentialCalls()).toEqual([]);
+    const error = await session.engine.preview(entry("example-registry", 9)).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/the console has no credential "example-registry" \(its store holds none\)/);
   });
 });

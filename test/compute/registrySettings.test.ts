@@ -11,6 +11,7 @@ import {
   sdk,
   startComputeEngine,
 } from "../support/computeSession";
+import { fixtureCredentials } from "../support/consoleSeeds";
 import { useEmulatorSession } from "../support/emulatorSession";
 
 const { RegistrySettings, RegistrySpecification } = sdk();
@@ -178,7 +179,7 @@ async function applyThenRepoint(other: Emulator): Promise<void> {
 
 describe("RegistrySettings moving to another console", () => {
   it("stays on its console: a new console.url (another console, or an alias of this one) stops the preview, changing nothing", async () => {
-    const other = await startEmulator({ compute: { username: "admin", password: session.emulator.credentials.compute.password } });
+    const other = await startEmulator({ compute: { username: "admin", password: session.emulator.credentials.compute.password, credentials: fixtureCredentials() } });
     try {
       session.emulator.compute.setEntries([consoleOnlyEntry("ops/legacy")]);
       const password = pulumi.secret(session.emulator.credentials.compute.password);
@@ -202,7 +203,7 @@ describe("RegistrySettings moving to another console", () => {
   });
 
   it("stops, before any request, when stack config starts naming another console, saying how to move", async () => {
-    const other = await startEmulator();
+    const other = await startEmulator({ compute: { credentials: fixtureCredentials() } });
     try {
       await applyThenRepoint(other);
       const error = await session.engine!.up(settings(declaredSpecs(1))).catch((e: Error) => e);
@@ -214,7 +215,7 @@ describe("RegistrySettings moving to another console", () => {
   });
 
   it("refuses to delete on a console other than the one its entries live in", async () => {
-    const other = await startEmulator();
+    const other = await startEmulator({ compute: { credentials: fixtureCredentials() } });
     try {
       await applyThenRepoint(other);
       const error = await session.engine!.destroy().catch((e: Error) => e);
@@ -229,7 +230,9 @@ describe("RegistrySettings moving to another console", () => {
 
 describe("RegistrySettings in a console project", () => {
   it("manages one project's list, naming the project on every request, and leaves the console's own list alone", async () => {
-    const consoleWithProjects = await startEmulator({ compute: { projects: { "Team A": [consoleOnlyEntry("ops/team-a-legacy")] } } });
+    const consoleWithProjects = await startEmulator({
+      compute: { credentials: fixtureCredentials(), projects: { "Team A": { entries: [consoleOnlyEntry("ops/team-a-legacy")], credentials: fixtureCredentials() } } },
+    });
     try {
       consoleWithProjects.compute.setEntries([consoleOnlyEntry("ops/central")]);
       const config = computeConfig(consoleWithProjects, { "prismaCloudCompute:project": "Team A" });
@@ -238,7 +241,7 @@ describe("RegistrySettings in a console project", () => {
       expect(consoleWithProjects.compute.entries("Team A").map((e) => e.repository)).toEqual(["ops/team-a-legacy", "team/repo-0", "team/repo-1"]);
       expect(consoleWithProjects.compute.entries().map((e) => e.repository)).toEqual(["ops/central"]);
       const projects = consoleWithProjects.requests().map((r) => `${r.method} ${r.path.replace(/^\/api\/v1/, "")} ${r.query.project}`);
-      expect(new Set(projects)).toEqual(new Set(["POST /authenticate Team A", "GET /settings/registry Team A", "PUT /settings/registry Team A"]));
+      expect(new Set(projects)).toEqual(new Set(["POST /authenticate Team A", "GET /settings/registry Team A", "GET /credentials Team A", "PUT /settings/registry Team A"]));
       expect(session.engine.find("compute")?.id).toBe(`${consoleWithProjects.computeUrl}/settings/registry?project=Team%20A`);
       expect(session.engine.find("compute")?.outputs).toMatchObject({ consoleProject: "Team A", managedCount: 2, unmanagedCount: 1 });
 
@@ -264,7 +267,7 @@ describe("RegistrySettings in a console project", () => {
   });
 
   it("keeps two resources on two projects of one console apart, and reports a project the console does not have", async () => {
-    const consoleWithProjects = await startEmulator({ compute: { projects: { "Team A": [] } } });
+    const consoleWithProjects = await startEmulator({ compute: { credentials: fixtureCredentials(), projects: { "Team A": { entries: [], credentials: fixtureCredentials() } } } });
     try {
       const password = pulumi.secret(consoleWithProjects.credentials.compute.password);
       const target = (project?: string) => ({ url: consoleWithProjects.computeUrl, username: "admin", password, project });
@@ -374,7 +377,7 @@ describe("RegistrySettings input checks", () => {
 
 describe("RegistrySettings client behaviour", () => {
   it("logs in again when the token expires mid-run", async () => {
-    const shortLived = await startEmulator({ compute: { tokenLifetimeSeconds: 1 } });
+    const shortLived = await startEmulator({ compute: { tokenLifetimeSeconds: 1, credentials: fixtureCredentials() } });
     try {
       session.engine = await startComputeEngine(shortLived);
       await session.engine.up(settings(declaredSpecs(2)));

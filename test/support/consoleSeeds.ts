@@ -1,3 +1,20 @@
+/** The credentials the fixtures' and examples' entries name, as a console's store holds them. */
+export const FIXTURE_CREDENTIAL_IDS = [
+  "example-registry",
+  "acme-registry",
+  "dockerhub",
+  "aws-ecr-scanner",
+  "nexus-scanner",
+  "acr-scanner",
+  "gcr-scanner",
+  "harbor-robot",
+  "internal-registry",
+] as const;
+
+export function fixtureCredentials(): Record<string, unknown>[] {
+  return FIXTURE_CREDENTIAL_IDS.map((id) => ({ _id: id, type: "basic", accountID: "robot", secret: { plain: `fixture-secret-of-${id}` } }));
+}
+
 const VERSIONS = ["aws", "azure", "coreos", "2", "dtr", "gcr", "gitlab", "harbor", "bluemix", "jfrog", "redhat", "sonatype"];
 
 /**

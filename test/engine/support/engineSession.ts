@@ -1,13 +1,14 @@
 import { afterAll, beforeAll } from "vitest";
 import { startEmulator, type Emulator, type RecordedRequest } from "../../../emulator";
 import { computeConfig } from "../../support/computeSession";
+import { fixtureCredentials } from "../../support/consoleSeeds";
 import { cortexConfig } from "../../support/cortexSession";
 
 /** One emulator per test file, for the real CLI's projects to talk to. */
 export function useEmulator(): { readonly emulator: Emulator } {
   const session = {} as { emulator: Emulator };
   beforeAll(async () => {
-    session.emulator = await startEmulator();
+    session.emulator = await startEmulator({ compute: { credentials: fixtureCredentials() } });
   });
   afterAll(async () => {
     await session.emulator?.close();
