@@ -34,6 +34,8 @@ const SECOND = "robot-password-second-4c9e";
 describe("ComputeCredential under the real CLI", () => {
   it("creates the credential before the entry, rotates its secret in one update, keeps it out of the state, and destroy refuses while it is used", async () => {
     session.emulator.reset();
+    // An empty store: the credential is this program's own.
+    session.emulator.compute.setCredentials([]);
     project = UserProject.create("credential", { "index.ts": program(FIRST) });
     await project.compile();
     const { config, secrets } = emulatorConfig(session.emulator);
