@@ -47,6 +47,22 @@ export const CORTEX_CONNECTOR_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:$
 export const COMPUTE_CREDENTIAL_TYPE_NAME = "ComputeCredential";
 export const COMPUTE_CREDENTIAL_TYPE = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${COMPUTE_CREDENTIAL_TYPE_NAME}`;
 
+/**
+ * The provider plugin's package and type tokens (`<package>:<module>:<type>`): the same resources
+ * for Python, Go, C# and YAML programs, judged by the policy pack as the dynamic ones are.
+ */
+export const PLUGIN_PACKAGE = "registryscanning";
+export const PLUGIN_REGISTRY_SETTINGS_TYPE = `${PLUGIN_PACKAGE}:compute:${REGISTRY_SETTINGS_TYPE_NAME}`;
+export const PLUGIN_CORTEX_CONNECTOR_TYPE = `${PLUGIN_PACKAGE}:cortex:${CORTEX_CONNECTOR_TYPE_NAME}`;
+export const PLUGIN_COMPUTE_CREDENTIAL_TYPE = `${PLUGIN_PACKAGE}:compute:${COMPUTE_CREDENTIAL_TYPE_NAME}`;
+
+/** Each resource's type tokens, dynamic and plugin, by resource. */
+export const RESOURCE_TYPES = {
+  registrySettings: [REGISTRY_SETTINGS_TYPE, PLUGIN_REGISTRY_SETTINGS_TYPE],
+  cortexConnector: [CORTEX_CONNECTOR_TYPE, PLUGIN_CORTEX_CONNECTOR_TYPE],
+  computeCredential: [COMPUTE_CREDENTIAL_TYPE, PLUGIN_COMPUTE_CREDENTIAL_TYPE],
+} as const;
+
 /** A ComputeCredential's fields that hold secrets, whatever its kind. */
 export const COMPUTE_CREDENTIAL_SECRET_FIELDS = ["password", "secretAccessKey", "clientSecret", "serviceAccountKey", "apiKey", "token"] as const;
 
@@ -59,22 +75,29 @@ export const CORTEX_SECRET_FIELDS = [...CORTEX_WRITE_ONLY_FIELDS, "caCertificate
  * The credentials each resource is given, as paths into its inputs: they must
  * be Pulumi secrets (the SDK marks them, the credentials-as-secrets policy checks).
  */
-export const CREDENTIAL_INPUT_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  [REGISTRY_SETTINGS_TYPE]: [["console", "password"]],
-  [CORTEX_CONNECTOR_TYPE]: [...CORTEX_WRITE_ONLY_FIELDS.map((field) => [field]), ["tenant", "apiKey"]],
-  [COMPUTE_CREDENTIAL_TYPE]: [...COMPUTE_CREDENTIAL_SECRET_FIELDS.map((field) => [field]), ["console", "password"]],
-};
+export const CREDENTIAL_INPUT_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = byEveryType({
+  registrySettings: [["console", "password"]],
+  cortexConnector: [...CORTEX_WRITE_ONLY_FIELDS.map((field) => [field]), ["tenant", "apiKey"]],
+  computeCredential: [...COMPUTE_CREDENTIAL_SECRET_FIELDS.map((field) => [field]), ["console", "password"]],
+});
 
 /**
  * The top-level inputs each resource holds secrets in, whole: the SDK marks them
  * secret whatever the program passes (as generated SDKs do for schema fields
  * marked secret), and declares them secret outputs, so the state never holds them in clear.
  */
-export const SECRET_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  [REGISTRY_SETTINGS_TYPE]: ["console"],
-  [CORTEX_CONNECTOR_TYPE]: [...CORTEX_SECRET_FIELDS, "tenant"],
-  [COMPUTE_CREDENTIAL_TYPE]: [...COMPUTE_CREDENTIAL_SECRET_FIELDS, "console"],
-};
+export const SECRET_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = byEveryType({
+  registrySettings: ["console"],
+  cortexConnector: [...CORTEX_SECRET_FIELDS, "tenant"],
+  computeCredential: [...COMPUTE_CREDENTIAL_SECRET_FIELDS, "console"],
+});
+
+/** A table by resource, keyed by each of its type tokens. */
+function byEveryType<Value>(byResource: Record<keyof typeof RESOURCE_TYPES, Value>): Record<string, Value> {
+  const table: Record<string, Value> = {};
+  for (const [resource, types] of Object.entries(RESOURCE_TYPES)) for (const type of types) table[type] = byResource[resource as keyof typeof RESOURCE_TYPES];
+  return table;
+}
 
 /** One spelling per console URL: scheme and host lower-cased, default port, user info, query and trailing slashes dropped. */
 export function normalizeConsoleUrl(url: string): string {

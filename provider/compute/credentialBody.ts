@@ -14,7 +14,7 @@ const text = requiredText(INPUT_LIMITS.textLength);
 const secret = requiredText(INPUT_LIMITS.secretLength);
 
 /** Per kind: its own fields (required unless marked optional), which are secret, and the console type. */
-const KIND_SCHEMAS = {
+export const KIND_SCHEMAS = {
   basic: z.strictObject({ username: text, password: secret }),
   awsAccessKey: z.strictObject({ accessKeyId: text, secretAccessKey: secret }),
   awsRole: z.strictObject({ roleArn: text.regex(/^arn:aws[\w-]*:iam::\d{12}:role\//, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)") }),

@@ -45,7 +45,7 @@ export interface ProviderContext {
 /** Keys that are not the kind's own fields. */
 const COMMON_KEYS = ["credentialId", "kind", "description", "adopt", "console", "timeouts", "consoleUrl", "__provider"] as const;
 
-const commonSchema = z.object({
+export const commonSchema = z.object({
   credentialId: requiredText(INPUT_LIMITS.nameLength),
   kind: z.enum(CREDENTIAL_KINDS),
   description: descriptionSchema.optional(),

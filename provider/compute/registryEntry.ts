@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { INPUT_LIMITS, MAX_REGISTRY_ENTRIES, REGISTRY_IDENTITY_FIELDS } from "../../rules";
 import { boundedList, boundedString } from "../validation/bounds";
@@ -138,4 +139,16 @@ export function withoutServerStatus(wire: WireEntry): WireEntry {
   const copy = { ...wire };
   for (const field of SERVER_STATUS_FIELDS) delete copy[field];
   return copy;
+}
+
+/**
+ * An entry's name where a program is written from a console (export, `pulumi import`): its identity as a reader knows it
+ * ("2 registry.example.com/team/app:latest (linux)"), the same on every
+ * export of the same console, cut with a digest when too long to be a name.
+ */
+export function entryNameOf(wire: WireEntry): string {
+  const name = describeIdentity(wire).replace(/\s+/g, " ").trim();
+  if (name.length <= INPUT_LIMITS.nameLength) return name;
+  const digest = createHash("sha256").update(identityOf(wire)).digest("hex").slice(0, 12);
+  return `${name.slice(0, INPUT_LIMITS.nameLength - 14)}~${digest}`;
 }

@@ -20,7 +20,16 @@ import {
   TIME_LIMIT_SETTINGS,
   type ConsoleTarget,
 } from "./connection";
-import { describeIdentity, fromWireEntry, identityOf, identityOfFields, type RegistryEntryFields, type WireEntry } from "./registryEntry";
+import {
+  describeIdentity,
+  entryNameOf,
+  fromWireEntry,
+  identityOf,
+  identityOfFields,
+  withoutServerStatus,
+  type RegistryEntryFields,
+  type WireEntry,
+} from "./registryEntry";
 import {
   findWriteDiscrepancies,
   planRegistryWrite,
@@ -370,6 +379,61 @@ export async function read(id: string, olds: RegistrySettingsOutputs, context: P
     adoptionRecords: olds.adoptionRecords ?? {},
   };
   return { id, props, inputs };
+}
+
+/**
+ * `pulumi import` of a console's list: a read by id with no state. Every
+ * entry the console holds becomes declared (named by what it scans, as the
+ * export command names it) and adopted, its record the entry as it is, so
+ * that destroying the imported resource puts each back as it was and a
+ * preview of the generated program changes nothing. A later duplicate of an
+ * identity stays unmanaged, as in any other adoption.
+ */
+export async function importList(id: string, context: ProviderContext) {
+  const expected = targetOfId(id);
+  const { client, target } = connect({}, context, targetFields(expected));
+  const remote = await client.getRegistryEntries();
+  const specifications: Record<string, string> = {};
+  const adopted: Record<string, string> = {};
+  const adoptionRecords: Record<string, string> = {};
+  for (const wire of remote) {
+    const identity = identityOf(wire);
+    if (adoptionRecords[identity] !== undefined) continue;
+    const name = entryNameOf(wire);
+    specifications[name] = encodeEntryFields(fromWireEntry(wire));
+    adopted[name] = describeIdentity(wire);
+    adoptionRecords[identity] = canonicalJson(withoutServerStatus(wire));
+  }
+  const inputs: RegistrySettingsInputs = {
+    specifications,
+    mode: "managed",
+    scanLater: false,
+    releaseAdopted: "restore",
+    adopted,
+    consoleChanges: {},
+    ...targetFields(target),
+  };
+  const managedCount = Object.keys(specifications).length;
+  const props: RegistrySettingsOutputs = { ...inputs, consoleUrl: target.url, managedCount, unmanagedCount: remote.length - managedCount, adoptionRecords };
+  return { id: idFor(target), props, inputs };
+}
+
+/**
+ * The console and project an import id names: a console URL, with
+ * `?project=<name>` for a project's list, or a RegistrySettings id
+ * (`<url>/settings/registry[?project=<name>]`).
+ */
+export function targetOfId(id: string): ConsoleTarget {
+  const [location, query = ""] = id.trim().split("?", 2);
+  const project = new URLSearchParams(query).get("project") ?? undefined;
+  const parsed = consoleArgsSchema.shape.url.safeParse(location.replace(/\/settings\/registry\/*$/, ""));
+  if (!parsed.success) {
+    throw new ConnectionError(
+      `Cannot import "${id}": an import id is the console's URL (https://console.example.com), with ?project=<name> for a project's list.`,
+    );
+  }
+  const url = normalizeConsoleUrl(parsed.data);
+  return project === undefined || project === "" ? { url } : { url, project };
 }
 
 /**

@@ -54,7 +54,7 @@ export interface RegistrySettingsInputs {
   consoleProject?: string;
 }
 
-const topLevelSchema = z.object({
+export const topLevelSchema = z.object({
   mode: z.enum(SETTINGS_MODES).default("managed"),
   scanLater: z.boolean().default(false),
   releaseAdopted: z.enum(RELEASE_ADOPTED_CHOICES).default("restore"),

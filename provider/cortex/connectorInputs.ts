@@ -39,7 +39,7 @@ const requiredValue = requiredText(textLength);
 const secret = boundedString(secretLength);
 const textList = boundedList(text);
 
-const connectorSchema = z.strictObject({
+export const connectorSchema = z.strictObject({
   vendor: z.enum(VENDORS),
   name: requiredText(nameLength),
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. https://registry.example.com" }).max(urlLength, tooLong(urlLength)),

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
-import { INPUT_LIMITS } from "../../rules";
 import type { StoredCredential } from "../compute/computeClient";
 import { CREDENTIAL_SECRET_FIELDS, fieldsOfKind, fromWireCredential, type CredentialKind } from "../compute/credentialBody";
-import { describeIdentity, fromWireEntry, identityOf, type WireEntry } from "../compute/registryEntry";
+import { describeIdentity, entryNameOf, fromWireEntry, identityOf, type WireEntry } from "../compute/registryEntry";
+
+export { entryNameOf };
 
 /** What an export of a console produced, and what it could not carry. */
 export interface ComputeExport {
@@ -23,18 +23,6 @@ export interface ComputeExport {
 }
 
 const CSV_COLUMNS = ["name", "version", "registry", "repository", "tag", "os", "cap", "scanners", "collections", "credentialId"] as const;
-
-/**
- * An entry's name in the exported program: its identity as a reader knows it
- * ("2 registry.example.com/team/app:latest (linux)"), the same on every
- * export of the same console, cut with a digest when too long to be a name.
- */
-export function entryNameOf(wire: WireEntry): string {
-  const name = describeIdentity(wire).replace(/\s+/g, " ").trim();
-  if (name.length <= INPUT_LIMITS.nameLength) return name;
-  const digest = createHash("sha256").update(identityOf(wire)).digest("hex").slice(0, 12);
-  return `${name.slice(0, INPUT_LIMITS.nameLength - 14)}~${digest}`;
-}
 
 /** The program and CSV that declare `entries` and `credentials` as the console holds them. */
 export function exportCompute(entries: readonly WireEntry[], credentials: readonly StoredCredential[]): ComputeExport {
