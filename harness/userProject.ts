@@ -14,6 +14,7 @@ const REPO_ROOT = [path.resolve(__dirname, ".."), path.resolve(__dirname, "..", 
   fs.existsSync(path.join(dir, "scripts", "pulumi-with-program.js")),
 ) ?? path.resolve(__dirname, "..");
 const PROGRAM_SERVER = path.join(REPO_ROOT, "scripts", "pulumi-with-program.js");
+const PYTHON_PROGRAM_SERVER = path.join(REPO_ROOT, "scripts", "pulumi-with-python-program.py");
 export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
 
 /** The real CLI and a user's installed dependencies, as `installUserWorld` leaves them. */
@@ -26,6 +27,11 @@ const userWorldSchema = z.object({
   packedFiles: z.array(z.string()),
   /** A folder whose node_modules is a user's install from the tarball. */
   userDeps: z.string(),
+  /**
+   * A Python user's virtualenv interpreter: `pulumi` from PyPI and the SDK generated from the
+   * installed package's schema.json (see installPythonWorld).
+   */
+  python: z.string(),
 });
 export type UserWorld = z.infer<typeof userWorldSchema>;
 
@@ -41,6 +47,40 @@ function run(command: string, args: string[], cwd: string): string {
  * `npm install <tarball> @pulumi/pulumi@<version>` would, into `work`.
  */
 export function installUserWorld(work: string, pulumiVersion: string): UserWorld {
+  const node = installNodeWorld(work, pulumiVersion);
+  return { ...node, python: installPythonWorld(work, node, pulumiVersion) };
+}
+
+/** The provider plugin's schema as a user's install of the package holds it. */
+export function installedSchemaPath(world: Pick<UserWorld, "userDeps">): string {
+  return path.join(world.userDeps, "node_modules", "pulumi-registry-scanning", "schema.json");
+}
+
+/**
+ * The SDK of the provider plugin for `language`, generated from the installed package's schema.json
+ * by Pulumi's own generators (scripts/sdkgen: the functions `pulumi package add` has the language
+ * host call), into `out`.
+ */
+export function generateSdk(world: Pick<UserWorld, "cliBin" | "userDeps">, language: "python" | "go" | "nodejs", out: string): void {
+  run(path.join(world.cliBin, "sdkgen"), [installedSchemaPath(world), language, out], REPO_ROOT);
+}
+
+/**
+ * A Python user's world: a virtualenv with the Pulumi Python SDK from PyPI at the CLI's version
+ * and the plugin's SDK, generated and installed as `pulumi package add` would. The plugin itself
+ * is the installed package's `pulumi-resource-registryscanning` (on PATH in each project).
+ */
+function installPythonWorld(work: string, node: Omit<UserWorld, "python">, pulumiVersion: string): string {
+  const venv = path.join(work, "python-venv");
+  run("python3", ["-m", "venv", venv], work);
+  const sdk = path.join(work, "sdk-python");
+  generateSdk(node, "python", sdk);
+  const python = path.join(venv, "bin", "python");
+  run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${pulumiVersion}`, sdk], work);
+  return python;
+}
+
+function installNodeWorld(work: string, pulumiVersion: string): Omit<UserWorld, "python"> {
   const cliBin = run("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], REPO_ROOT).trim().split("\n").pop() ?? "";
   if (!fs.existsSync(path.join(cliBin, "pulumi"))) throw new Error(`scripts/pulumi-cli.sh printed no CLI folder (got "${cliBin}")`);
   const packed = packOutputSchema.parse(JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], REPO_ROOT)));
@@ -90,6 +130,9 @@ const TSCONFIG = {
   files: ["index.ts"],
 };
 
+/** The languages a test project is written in: TypeScript (dynamic resources), or YAML and Python (the plugin). */
+export type ProjectRuntime = "nodejs" | "yaml" | "python";
+
 export class UserProject {
   readonly home: string;
   readonly backend: string;
@@ -97,6 +140,7 @@ export class UserProject {
     readonly dir: string,
     private readonly world: UserWorld,
     private readonly secretsPassphrase: string,
+    readonly runtime: ProjectRuntime = "nodejs",
   ) {
     this.home = path.join(dir, ".pulumi-home");
     this.backend = path.join(dir, ".pulumi-state");
@@ -115,6 +159,18 @@ export class UserProject {
     fs.copyFileSync(path.join(world.userDeps, "package.json"), path.join(dir, "package.json"));
     project.write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
     project.write("Pulumi.yaml", `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`);
+    for (const [file, content] of Object.entries(files)) project.write(file, content);
+    return project;
+  }
+
+  /**
+   * A YAML or Python project using the provider plugin: `Pulumi.yaml` (for YAML, holding the
+   * program: pass it in `files`), or `__main__.py` run with the Python world's virtualenv.
+   */
+  static forPlugin(name: string, runtime: "yaml" | "python", files: Record<string, string>, world: UserWorld = userWorldFromEnvironment()): UserProject {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `user-${name}-`));
+    const project = new UserProject(dir, world, "correct horse battery staple", runtime);
+    project.write("Pulumi.yaml", `name: ${name}\nruntime: ${runtime}\n`);
     for (const [file, content] of Object.entries(files)) project.write(file, content);
     return project;
   }
@@ -160,7 +216,8 @@ export class UserProject {
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
       ...process.env,
-      PATH: `${this.world.cliBin}${path.delimiter}${process.env.PATH ?? ""}`,
+      // The installed package's bin folder holds the plugin, pulumi-resource-registryscanning, as after `npm install --global`.
+      PATH: [path.join(this.world.userDeps, "node_modules", ".bin"), this.world.cliBin, process.env.PATH ?? ""].join(path.delimiter),
       PULUMI_HOME: this.home,
       PULUMI_BACKEND_URL: `file://${this.backend}`,
       PULUMI_CONFIG_PASSPHRASE: this.secretsPassphrase,
@@ -175,9 +232,11 @@ export class UserProject {
   /** `pulumi <args>` in the project folder. Program commands run the compiled program (call `compile` first). */
   async pulumi(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
     const withProgram = PROGRAM_COMMANDS.has(args[0]);
-    const [command, commandArgs] = withProgram
-      ? [process.execPath, [PROGRAM_SERVER, "index.js", ...args, "--color", "never"]]
-      : [path.join(this.world.cliBin, "pulumi"), args];
+    const [command, commandArgs] = !withProgram || this.runtime === "yaml"
+      ? [path.join(this.world.cliBin, "pulumi"), withProgram ? [...args, "--color", "never"] : args]
+      : this.runtime === "python"
+        ? [this.world.python, [PYTHON_PROGRAM_SERVER, "__main__.py", ...args, "--color", "never"]]
+        : [process.execPath, [PROGRAM_SERVER, "index.js", ...args, "--color", "never"]];
     return runProcess(command, commandArgs, this.dir, this.env(options.env), options.input);
   }
 

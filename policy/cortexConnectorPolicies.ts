@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { INITIAL_SCAN_MODES } from "../provider/cortex/connectorBody";
 import { isNumDaysInRange, NUM_DAYS_RANGE } from "../rules";
 import { isPlainObject, isUnknown, show } from "./plainValues";
-import { CORTEX_CONNECTOR_TYPE, describeConnector, readConnector, type ConnectorView } from "./resourceViews";
+import { CORTEX_CONNECTOR_TYPE, describeConnector, isCortexConnector, readConnector, type ConnectorView } from "./resourceViews";
 import { reportVerdict, verdict, type Verdict } from "./verdict";
 
 const { min: MIN_NUM_DAYS, max: MAX_NUM_DAYS } = NUM_DAYS_RANGE;
@@ -85,7 +85,7 @@ export const cortexInitialScanNumDays: ResourceValidationPolicy = {
     'A Cortex registry connector\'s initialScanConfiguration.numDays must be an integer from ${MIN_NUM_DAYS} to ${MAX_NUM_DAYS} when mode is "TAGS_MODIFIED_DAYS", and must be left out otherwise.',
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    if (args.type !== CORTEX_CONNECTOR_TYPE) args.notApplicable(`applies only to ${CORTEX_CONNECTOR_TYPE}`);
+    if (!isCortexConnector(args.type)) args.notApplicable(`applies only to ${CORTEX_CONNECTOR_TYPE}`);
     reportVerdict(checkInitialScanNumDays(readConnector(args)), reportViolation);
   },
 };
@@ -115,7 +115,7 @@ export const cortexNoInsecurePull: ResourceValidationPolicy = {
   description: "A Cortex registry connector should not set insecurePull: images should be pulled over verified TLS.",
   enforcementLevel: "advisory",
   validateResource: (args, reportViolation) => {
-    if (args.type !== CORTEX_CONNECTOR_TYPE) args.notApplicable(`applies only to ${CORTEX_CONNECTOR_TYPE}`);
+    if (!isCortexConnector(args.type)) args.notApplicable(`applies only to ${CORTEX_CONNECTOR_TYPE}`);
     reportVerdict(checkNoInsecurePull(readConnector(args)), reportViolation);
   },
 };

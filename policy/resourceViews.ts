@@ -1,8 +1,13 @@
-import { CORTEX_CONNECTOR_TYPE, normalizeConsoleUrl, REGISTRY_SETTINGS_TYPE } from "../rules";
+import { CORTEX_CONNECTOR_TYPE, normalizeConsoleUrl, REGISTRY_SETTINGS_TYPE, RESOURCE_TYPES } from "../rules";
 import { isPlainObject, isUnknown, toPlainObject, UNKNOWN, type Plain, type PlainObject, type Unknown } from "./plainValues";
 
-/** The type tokens the SDK's dynamic resources register under. */
+/** The type tokens the SDK's dynamic resources register under (named in messages). */
 export { CORTEX_CONNECTOR_TYPE, REGISTRY_SETTINGS_TYPE };
+
+/** Whether a type token is the resource's, from the TypeScript SDK (dynamic) or the provider plugin (Python, Go, C#, YAML). */
+export const isRegistrySettings = (type: string): boolean => (RESOURCE_TYPES.registrySettings as readonly string[]).includes(type);
+export const isCortexConnector = (type: string): boolean => (RESOURCE_TYPES.cortexConnector as readonly string[]).includes(type);
+export const isComputeCredential = (type: string): boolean => (RESOURCE_TYPES.computeCredential as readonly string[]).includes(type);
 
 /** What a policy is handed for one resource: `args` of a resource policy, or one of a stack policy's resources. */
 export interface PolicyResourceLike {
@@ -72,7 +77,7 @@ export function readConnector(resource: PolicyResourceLike): ConnectorView {
 
 /** The RegistrySettings among a stack's resources. */
 export function registrySettingsIn(resources: readonly PolicyResourceLike[]): RegistrySettingsView[] {
-  return resources.filter((r) => r.type === REGISTRY_SETTINGS_TYPE).map(readRegistrySettings);
+  return resources.filter((r) => isRegistrySettings(r.type)).map(readRegistrySettings);
 }
 
 /**

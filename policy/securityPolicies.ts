@@ -1,11 +1,14 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { COMPUTE_CREDENTIAL_TYPE, COMPUTE_CREDENTIAL_TYPE_NAME, CREDENTIAL_INPUT_PATHS } from "../rules";
+import { COMPUTE_CREDENTIAL_TYPE_NAME, CREDENTIAL_INPUT_PATHS } from "../rules";
 import { isUnknown, plainAt, type Plain, type PlainObject } from "./plainValues";
 import {
   CORTEX_CONNECTOR_TYPE,
   describeConnector,
   describeRegistrySettings,
   displayUrl,
+  isComputeCredential,
+  isCortexConnector,
+  isRegistrySettings,
   readConnector,
   readRegistrySettings,
   REGISTRY_SETTINGS_TYPE,
@@ -20,8 +23,8 @@ import { listSome, reportVerdict, verdict, type Verdict, type Violation } from "
 // ---------------------------------------------------------------------------------------------
 
 function describe(type: string, name: string): string {
-  if (type === REGISTRY_SETTINGS_TYPE) return describeRegistrySettings(name);
-  if (type === COMPUTE_CREDENTIAL_TYPE) return `${COMPUTE_CREDENTIAL_TYPE_NAME} "${name}"`;
+  if (isRegistrySettings(type)) return describeRegistrySettings(name);
+  if (isComputeCredential(type)) return `${COMPUTE_CREDENTIAL_TYPE_NAME} "${name}"`;
   return describeConnector(name);
 }
 
@@ -67,7 +70,7 @@ export const credentialsAsSecrets: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (!(args.type in CREDENTIAL_INPUT_PATHS)) args.notApplicable(`applies only to ${Object.keys(CREDENTIAL_INPUT_PATHS).join(", ")}`);
-    const resource = args.type === REGISTRY_SETTINGS_TYPE ? readRegistrySettings(args) : readConnector(args);
+    const resource = isRegistrySettings(args.type) ? readRegistrySettings(args) : readConnector(args);
     reportVerdict(checkCredentialsAsSecrets({ type: args.type, ...resource }, secretPathsOf(args.props)), reportViolation);
   },
 };
@@ -159,8 +162,8 @@ export const httpsUrls: ResourceValidationPolicy = {
     "Console, registry, connector and tenant API URLs must use https: RegistrySettings console.url and entry registry addresses that have a scheme; CortexRegistryConnector url and tenant.apiUrl.",
   enforcementLevel: "advisory",
   validateResource: (args, reportViolation) => {
-    if (args.type === REGISTRY_SETTINGS_TYPE) reportVerdict(checkRegistrySettingsUrls(readRegistrySettings(args)), reportViolation);
-    else if (args.type === CORTEX_CONNECTOR_TYPE) reportVerdict(checkConnectorUrls(readConnector(args)), reportViolation);
+    if (isRegistrySettings(args.type)) reportVerdict(checkRegistrySettingsUrls(readRegistrySettings(args)), reportViolation);
+    else if (isCortexConnector(args.type)) reportVerdict(checkConnectorUrls(readConnector(args)), reportViolation);
     else args.notApplicable(`applies only to ${REGISTRY_SETTINGS_TYPE} and ${CORTEX_CONNECTOR_TYPE}`);
   },
 };

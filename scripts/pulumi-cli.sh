@@ -25,7 +25,12 @@ language_host_versions() {
 }
 
 launchers=(pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs)
-ready() { [[ -x "$bin/pulumi" ]] && for l in "${launchers[@]}"; do [[ -x "$bin/$l" ]] || return 1; done; }
+# The YAML language host is a tagged module of its own (any release speaks the engine's protocol).
+yaml_version="${PULUMI_YAML_VERSION:-v1.25.0}"
+ready() {
+  [[ -x "$bin/pulumi" && -x "$bin/pulumi-language-yaml" && -x "$bin/sdkgen" ]] || return 1
+  for l in "${launchers[@]}"; do [[ -x "$bin/$l" ]] || return 1; done
+}
 if ready; then
   echo "$bin"
   exit 0
@@ -59,6 +64,25 @@ if [[ ! -x "$bin/pulumi" ]]; then
     "github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version" \
     "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$version" \
     || { echo "pulumi-cli.sh: pulumi v$version did not build" >&2; exit 1; }
+fi
+
+if [[ ! -x "$bin/pulumi-language-yaml" ]]; then
+  echo "pulumi-cli.sh: building pulumi-language-yaml $yaml_version" >&2
+  build_in_wrapper yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml pulumi-language-yaml \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version" \
+    || { echo "pulumi-cli.sh: pulumi-language-yaml $yaml_version did not build" >&2; exit 1; }
+fi
+
+# sdkgen (scripts/sdkgen): Pulumi's own SDK generators, from pkg/v3 of this release, for the
+# languages whose hosts the proxy does not serve (Python, Go): see its comment.
+if [[ ! -x "$bin/sdkgen" ]]; then
+  mkdir -p "$work/sdkgen"
+  cp "$here/scripts/sdkgen/main.go" "$work/sdkgen/main.go"
+  echo "pulumi-cli.sh: building sdkgen" >&2
+  build_in_wrapper sdkgen . sdkgen "github.com/pulumi/pulumi/sdk/v3@v$version" \
+    "github.com/pulumi/pulumi/pkg/v3/codegen/schema@v$version" "github.com/pulumi/pulumi/pkg/v3/codegen/python@v$version" \
+    "github.com/pulumi/pulumi/pkg/v3/codegen/go@v$version" "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs@v$version" github.com/blang/semver \
+    || { echo "pulumi-cli.sh: sdkgen did not build" >&2; exit 1; }
 fi
 
 # The Node.js language host is a module of its own, named by pseudo-version. The module proxy this

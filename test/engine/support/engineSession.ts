@@ -37,3 +37,18 @@ export function writes(requests: RecordedRequest[]): RecordedRequest[] {
 export function secretValuesOf(...maps: Record<string, string>[]): string[] {
   return maps.flatMap((m) => Object.values(m));
 }
+
+/** The same emulator as the provider plugin's configuration (`registryscanning:*`), as a YAML or Python user sets it. */
+export function pluginConfig(emulator: Emulator): { config: Record<string, string>; secrets: Record<string, string> } {
+  const key = emulator.credentials.cortex.advanced;
+  return {
+    config: {
+      "registryscanning:computeUrl": emulator.computeUrl,
+      "registryscanning:computeUsername": emulator.credentials.compute.username,
+      "registryscanning:cortexApiUrl": emulator.cortexUrl,
+      "registryscanning:cortexApiKeyId": key.apiKeyId,
+      "registryscanning:cortexApiKeyType": "advanced",
+    },
+    secrets: { "registryscanning:computePassword": emulator.credentials.compute.password, "registryscanning:cortexApiKey": key.apiKey },
+  };
+}
