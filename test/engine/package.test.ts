@@ -9,12 +9,25 @@ import { userWorldFromEnvironment } from "../../harness/userProject";
 describe("the packed package", () => {
   const world = userWorldFromEnvironment();
 
-  it("ships the compiled SDK, providers, policies, shared rules and the export command with their types, README and LICENSE, and nothing else", () => {
+  it("ships the compiled SDK, providers, plugin, policies, shared rules and the export command with their types, the plugin's schema and manifest, README and LICENSE, and nothing else", () => {
     const unexpected = world.packedFiles.filter(
-      (file) => !/^dist\/(sdk|provider|policy|rules|cli)\/.+\.(js|d\.ts)$/.test(file) && !["README.md", "LICENSE", "package.json"].includes(file),
+      (file) =>
+        !/^dist\/(sdk|provider|policy|rules|cli)\/.+\.(js|d\.ts)$/.test(file) &&
+        !["README.md", "LICENSE", "package.json", "schema.json", "PulumiPlugin.yaml"].includes(file),
     );
     expect(unexpected).toEqual([]);
-    for (const file of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/policy/index.js", "dist/policy/index.d.ts", "dist/cli/main.js", "LICENSE", "README.md"]) {
+    for (const file of [
+      "dist/sdk/index.js",
+      "dist/sdk/index.d.ts",
+      "dist/policy/index.js",
+      "dist/policy/index.d.ts",
+      "dist/cli/main.js",
+      "dist/provider/plugin/main.js",
+      "schema.json",
+      "PulumiPlugin.yaml",
+      "LICENSE",
+      "README.md",
+    ]) {
       expect(world.packedFiles).toContain(file);
     }
   });
