@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { ApiError, codeForStatus, redactSecrets } from "../http/apiError";
 import type { OperationLimits } from "../http/deadline";
-import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
+import { HttpClient, type HttpRequest, type HttpResponse, type ProgressReport } from "../http/httpClient";
 import { RETRYABLE_STATUSES, type RetryPolicy } from "../http/retryPolicy";
 import { ACCEPT_LIST_AS_READ_VARIABLE, type ComputeConnection } from "./connection";
 import type { WireCredential } from "./credentialBody";
@@ -43,6 +43,7 @@ export interface ComputeClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Take an answer without a registry list as an empty console (the user confirmed it), instead of refusing it. */
   acceptMissingList?: boolean;
+  report?: ProgressReport;
 }
 
 /** The part of the Prisma Cloud Compute API that registry scanning settings need. */
@@ -65,6 +66,7 @@ export class ComputeClient {
       caCert: connection.caCert,
       insecureSkipTlsVerify: connection.insecureSkipTlsVerify,
       retry: options.retry,
+      report: options.report,
       limits,
       retryableStatuses: COMPUTE_RETRYABLE_STATUSES,
     });

@@ -5,6 +5,7 @@ import { withSerializedProvider } from "../partialState";
 import { OperationTimeoutError, startOperation, type Deadline } from "../http/deadline";
 import { checkTimeLimits, resolveTimeLimits, TimeLimitSettingError, withTimeouts } from "../timeLimits";
 import { containsUnknown, forEngine, isUnknown, type CheckFailure } from "../validation/checkFailure";
+import type { ProgressReport } from "../http/httpClient";
 import { ComputeClient, type ComputeClientOptions } from "./computeClient";
 import { withConsoleLock } from "./consoleLock";
 import { canonicalJson, decodeEntryFields, decodeSpecifications, encodeEntryFields, sameSpecifications } from "./entryEncoding";
@@ -67,6 +68,8 @@ export interface ProviderContext {
   stackConfig: Record<string, string | undefined>;
   environment: Record<string, string | undefined>;
   clientOptions?: ComputeClientOptions;
+  /** Status lines for the user while a step runs (the plugin's front door has a channel for them). */
+  report?: ProgressReport;
 }
 
 /**
@@ -498,12 +501,18 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
   const declared = decodeSpecifications(inputs.specifications);
   let previous = ownershipFromState(previousState);
   const readAt = Date.now();
+  const report = context.report ?? (() => undefined);
+  report(`reading the registry list of ${describeTarget(target)}`);
   let remote = await client.getRegistryEntries();
   for (let attempt = 1; ; attempt += 1) {
     const plan = planRegistryWrite(remote, declared, previous, inputs);
     if (attempt === 1 && plan.changesConsole) refuseShrunkenList(previousState.unmanagedCount, plan.unmanaged.length + plan.restored.length, context);
     const outs = outputsOf(inputs, target, plan);
     if (!plan.changesConsole) return outs;
+    report(
+      `${attempt > 1 ? `another writer undid part of this write: writing again (attempt ${attempt} of ${MAX_WRITE_ATTEMPTS}), ` : ""}` +
+        `writing ${entries(plan.entries.length)} in one PUT (${plan.declared.size.toLocaleString("en-US")} this stack's; ${remote.length.toLocaleString("en-US")} read)`,
+    );
     try {
       await client.putRegistryEntries(plan.entries, inputs.scanLater);
     } catch (error) {
@@ -515,15 +524,20 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     }
     progress.written = outs;
     const settleMs = settleDelayMs(Date.now() - readAt, context);
+    report("written: reading the list back to verify it");
     let readBack = await client.getRegistryEntries();
     let problems = findWriteDiscrepancies(plan, readBack);
     if (problems.ours.length === 0 && settleMs > 0) {
+      report(`verified: re-reading in ${(settleMs / 1000).toFixed(1)} s, in case another writer read the list before this write`);
       await deadline.wait(settleMs, "Prisma Cloud Compute", "the settle re-read of the registry list (the write itself was applied and verified)");
       readBack = await client.getRegistryEntries();
       problems = findWriteDiscrepancies(plan, readBack);
     }
     // Entries of others that changed since our write are their writers' business: ours are what must hold.
-    if (problems.ours.length === 0) return outs;
+    if (problems.ours.length === 0) {
+      report(`done: ${entries(outs.managedCount)} this stack's, ${outs.unmanagedCount.toLocaleString("en-US")} other${outs.unmanagedCount === 1 ? "" : "s"} left as they were`);
+      return outs;
+    }
     if (attempt === MAX_WRITE_ATTEMPTS) throw new ConcurrentWriteError(problems.ours, id, withSerializedProvider({ ...outs }, inputs));
     // What this write adopted stays adopted (with its record as first read) when planning again.
     previous = {
@@ -532,6 +546,11 @@ async function writeUntilSettled(job: WriteJob, progress: WriteProgress): Promis
     };
     remote = readBack;
   }
+}
+
+/** "1 entry", "19,999 entries": for status lines. */
+function entries(count: number): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? "entry" : "entries"}`;
 }
 
 /**
@@ -583,7 +602,7 @@ function connect(
         "to refresh or delete it there, or give the resource a console argument.",
     );
   }
-  const options = { ...context.clientOptions, acceptMissingList: acceptsListAsRead(context) };
+  const options = { ...context.clientOptions, acceptMissingList: acceptsListAsRead(context), report: context.report };
   return { client: new ComputeClient(connection, limits, options), target, deadline: limits.deadline };
 }
 

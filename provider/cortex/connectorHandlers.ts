@@ -20,6 +20,7 @@ import {
   TIME_LIMIT_SETTINGS,
   type TenantArgs,
 } from "./connection";
+import type { ProgressReport } from "../http/httpClient";
 import { CortexClient, CreateOutcomeUnknownError, type CortexClientOptions } from "./cortexClient";
 import { finishingSteps, UnconfirmedConnectorError, UnconfirmedCreateError, unconfirmedCreateOf } from "./unconfirmedCreate";
 import { startOperation } from "../http/deadline";
@@ -45,6 +46,8 @@ export interface ProviderContext {
   stackConfig: Record<string, string | undefined>;
   environment: Record<string, string | undefined>;
   clientOptions?: CortexClientOptions;
+  /** Status lines for the user while a step runs (the plugin's front door has a channel for them). */
+  report?: ProgressReport;
 }
 
 /**
@@ -227,7 +230,7 @@ function connect(tenant: TenantArgs | undefined, expectedApiUrl: string | undefi
         "Point cortex:apiUrl (and its key) back at the connector's tenant, or give the resource that tenant, and run the command again.",
     );
   }
-  return { client: new CortexClient(connection, limits, context.clientOptions), apiUrl: connection.apiUrl };
+  return { client: new CortexClient(connection, limits, { ...context.clientOptions, report: context.report }), apiUrl: connection.apiUrl };
 }
 
 function configurationOf(inputs: Partial<ConnectorFields>): ConnectorFields {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ApiError, codeForStatus, neverConnected, redactSecrets } from "../http/apiError";
 import type { OperationLimits } from "../http/deadline";
-import { HttpClient, type HttpRequest, type HttpResponse } from "../http/httpClient";
+import { HttpClient, type HttpRequest, type HttpResponse, type ProgressReport } from "../http/httpClient";
 import { sharedLimiter, type RateLimit, type SlidingWindowLimiter } from "../http/rateLimiter";
 import type { RetryPolicy } from "../http/retryPolicy";
 import type { WireConnector } from "./connectorBody";
@@ -33,6 +33,7 @@ export interface CortexClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Defaults to the tenant's documented limit, shared by every client of the same tenant in this process. */
   rateLimit?: RateLimit;
+  report?: ProgressReport;
 }
 
 /**
@@ -64,6 +65,7 @@ export class CortexClient {
   private readonly http: HttpClient;
   private readonly base: string;
   private readonly limiter: SlidingWindowLimiter;
+  private readonly report: ProgressReport | undefined;
 
   constructor(
     private readonly connection: CortexConnection,
@@ -79,7 +81,9 @@ export class CortexClient {
       retry: options.retry,
       limits,
       retryableStatuses: RETRYABLE_STATUSES,
+      report: options.report,
     });
+    this.report = options.report;
     this.limiter = sharedLimiter(`cortex ${connection.apiUrl}`, options.rateLimit ?? TENANT_RATE_LIMIT);
   }
 
@@ -162,9 +166,20 @@ export class CortexClient {
     return this.http.send({
       ...request,
       // Every attempt, retries included, takes its place in the tenant's limit and signs afresh.
-      beforeAttempt: (signal) => this.limiter.acquire(signal),
+      beforeAttempt: (signal) => this.takeTurn(signal),
       headers: () => authHeaders(this.connection),
     });
+  }
+
+  /** A place under the tenant's rate limit, saying so when other requests (of this or other connectors) are ahead. */
+  private takeTurn(signal: AbortSignal): Promise<void> {
+    const ahead = this.limiter.queued;
+    if (ahead > 0) {
+      const { limit, windowMs } = this.limiter.rate;
+      const pace = limit === 1 ? `one request every ${windowMs} ms` : `${limit} requests per ${windowMs} ms`;
+      this.report?.(`waiting for a turn under the tenant's rate limit (${pace}): ${ahead} request${ahead === 1 ? "" : "s"} ahead`);
+    }
+    return this.limiter.acquire(signal);
   }
 
   private pathOf(connectorId: string): string {

@@ -23,7 +23,12 @@ export interface HttpClientOptions extends TlsOptions {
    * A non-idempotent request is retried on 429 only, whatever this says.
    */
   retryableStatuses?: ReadonlySet<number>;
+  /** Where the client says what it is waiting for (a retry's backoff), as a status line the user sees during the step. */
+  report?: ProgressReport;
 }
+
+/** A status line for the user while a step runs (the plugin shows it in the CLI; the dynamic resources have no such channel). */
+export type ProgressReport = (message: string) => void;
 
 export interface HttpRequest {
   method: "GET" | "PUT" | "POST" | "DELETE";
@@ -150,6 +155,7 @@ export class HttpClient {
 
   /** The backoff before the next attempt, unless the operation's deadline would pass first: then no retry starts. */
   private waitToRetry(delayMs: number, what: string, attempt: number, outcome: string): Promise<void> {
+    this.options.report?.(`${this.options.api} ${what}: attempt ${attempt} ${outcome}; trying again in ${(delayMs / 1000).toFixed(1)} s`);
     return this.options.limits.deadline.wait(delayMs, this.options.api, `attempt ${attempt + 1} of ${what} (attempt ${attempt} ${outcome})`);
   }
 

@@ -4,12 +4,15 @@ import * as credentials from "../compute/credentialHandlers";
 import * as registrySettings from "../compute/registrySettingsHandlers";
 import * as connectors from "../cortex/connectorHandlers";
 import { containsUnknown, isUnknown, UNKNOWN_VALUE, type CheckFailure } from "../validation/checkFailure";
+import type { ProgressReport } from "../http/httpClient";
 import type { SecretMarks } from "./propertyValues";
 
 /** What every handler of every resource is given: the provider's configuration and the environment. */
 export interface HandlerContext {
   stackConfig: Record<string, string | undefined>;
   environment: Record<string, string | undefined>;
+  /** Status lines for the user while a step runs (see server.ts). */
+  report?: ProgressReport;
 }
 
 type Properties = Record<string, unknown>;

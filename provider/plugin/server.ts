@@ -57,6 +57,8 @@ export class RegistryScanningProvider {
   private readonly emptyPb = sdkModule<typeof import("google-protobuf/google/protobuf/empty_pb")>("google-protobuf/google/protobuf/empty_pb");
   private stackConfig: Record<string, string | undefined> = {};
   private engine: EngineLog | undefined;
+  /** Status lines go one after another, so the CLI shows them in the order they were reported. */
+  private statusQueue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly version: string,
@@ -138,7 +140,7 @@ export class RegistryScanningProvider {
     return resource;
   }
 
-  private context(urn?: string): HandlerContext & { report?: (message: string) => void } {
+  private context(urn?: string): HandlerContext {
     return { stackConfig: this.stackConfig, environment: process.env, report: urn ? (message) => this.status(urn, message) : undefined };
   }
 
@@ -156,7 +158,8 @@ export class RegistryScanningProvider {
       request.setMessage(message);
       request.setUrn(urn);
       request.setEphemeral(true);
-      this.engine?.log(request, () => undefined);
+      const engine = this.engine;
+      this.statusQueue = this.statusQueue.then(() => new Promise<void>((resolve) => engine?.log(request, () => resolve())));
     } catch {
       // Progress is a courtesy: a failure to report it never fails the step.
     }

@@ -80,7 +80,9 @@ describe("the provider plugin from YAML, under the real CLI", () => {
     expect(preview.stdout).not.toContain(CONNECTOR_PASSWORD);
     expect(writes(session.emulator.requests())).toEqual([]);
 
-    await project.ok(["up", "--yes"]);
+    const up = await project.ok(["up", "--yes"]);
+    // Status lines while the step runs, in order, from the plugin to the CLI's progress display.
+    expect(up.stdout).toMatch(/reading the registry list of [\s\S]*writing 3 entries in one PUT \(2 this stack's; 1 read\)[\s\S]*done: 2 entries this stack's, 1 other left as they were/);
     const [kept, app, worker] = session.emulator.compute.entries();
     expect(kept).toEqual(expect.objectContaining(legacy));
     expect(app).toMatchObject({ repository: "team/app", cap: 5, credentialID: "example-registry", os: "linux" });
@@ -111,6 +113,22 @@ describe("the provider plugin from YAML, under the real CLI", () => {
     session.emulator.clearRequests();
     await project.ok(["destroy", "--yes"]);
     expect(session.emulator.compute.entries()).toEqual([expect.objectContaining(legacy)]);
+    expect(session.emulator.cortex.connectors()).toEqual([]);
+  });
+
+  it("reports each connector waiting its turn under the tenant's rate limit while a batch is created", async () => {
+    session.emulator.reset();
+    const connectors = Array.from({ length: 12 }, (_, i) =>
+      program(5)
+        .slice(program(5).indexOf("  connector:"))
+        .replace("  connector:", `  connector${i}:`)
+        .replace("name: team-docker", `name: team-docker-${i}`),
+    ).join("");
+    const project = await yamlProject("yaml-batch", `resources:\n${connectors}`);
+    const up = await project.ok(["up", "--yes"]);
+    expect(session.emulator.cortex.connectors()).toHaveLength(12);
+    expect(up.stdout).toMatch(/creating \(\d+s\)\s+waiting for a turn under the tenant's rate limit \(one request every 110 ms\): \d+ requests? ahead/);
+    await project.ok(["destroy", "--yes"]);
     expect(session.emulator.cortex.connectors()).toEqual([]);
   });
 
