@@ -1,3 +1,4 @@
+import { PLUGIN_PACKAGE } from "../../rules";
 import { STACK_CONFIG_KEYS as COMPUTE_KEYS, TIME_LIMIT_SETTINGS as COMPUTE_TIME_LIMITS } from "../compute/connection";
 import { STACK_CONFIG_KEYS as CORTEX_KEYS, TIME_LIMIT_SETTINGS as CORTEX_TIME_LIMITS } from "../cortex/connection";
 
@@ -54,4 +55,21 @@ export function stackConfigFromProviderConfig(values: Readonly<Record<string, un
     stackConfig[stackConfigKey] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return { stackConfig, unknownKeys };
+}
+
+const STACK_CONFIG_KEY_PATTERN = new RegExp(
+  `(${Object.values(STACK_CONFIG_KEY_BY_PROPERTY)
+    .map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|")})(?![A-Za-z])`,
+  "g",
+);
+const PROPERTY_BY_STACK_CONFIG_KEY = Object.fromEntries(Object.entries(STACK_CONFIG_KEY_BY_PROPERTY).map(([property, key]) => [key, property]));
+
+/**
+ * A handler's message as a plugin user reads it: the settings it tells them
+ * to check are named as they set them (`registryscanning:computePassword`),
+ * not as the TypeScript resources' stack config (`prismaCloudCompute:password`).
+ */
+export function inPluginTerms(message: string): string {
+  return message.replace(STACK_CONFIG_KEY_PATTERN, (key) => `${PLUGIN_PACKAGE}:${PROPERTY_BY_STACK_CONFIG_KEY[key]}`);
 }

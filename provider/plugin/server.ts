@@ -6,7 +6,7 @@ import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PLUGIN_PACKAGE } from "../../rules";
 import { PLUGIN_RESOURCES, type HandlerContext, type PluginResource } from "./resources";
 import { mergeMarks, unwrapSecrets, wrapSecrets, type SecretMarks } from "./propertyValues";
-import { stackConfigFromProviderConfig } from "./providerConfig";
+import { inPluginTerms, stackConfigFromProviderConfig } from "./providerConfig";
 import { buildSchema } from "./schema";
 
 /*
@@ -97,7 +97,7 @@ export class RegistryScanningProvider {
 
   /** The message alone (no stack), and for a step that left something behind, the partial state the engine records. */
   private errorStatus(error: unknown): Partial<grpcTypes.StatusObject> {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = inPluginTerms(error instanceof Error ? error.message : String(error));
     const partial = error as { id?: unknown; properties?: unknown; reasons?: unknown };
     const metadata = new this.grpc.Metadata();
     if (typeof partial.id === "string" && partial.id !== "" && partial.properties !== null && typeof partial.properties === "object") {
@@ -106,7 +106,7 @@ export class RegistryScanningProvider {
       const detail = new this.pb.ErrorResourceInitFailed();
       detail.setId(partial.id);
       detail.setProperties(this.struct(partial.properties as Record<string, unknown>, this.resourceOfError(error)));
-      detail.setReasonsList(Array.isArray(partial.reasons) ? partial.reasons.map(String) : [message]);
+      detail.setReasonsList(Array.isArray(partial.reasons) ? partial.reasons.map((reason) => inPluginTerms(String(reason))) : [message]);
       const any = new anyPb.Any();
       any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
       const status = new statusPb.Status();
@@ -198,7 +198,7 @@ export class RegistryScanningProvider {
     const marks = mergeMarks({ keys: news.secretKeys, entries: news.secretEntries }, resource.secretOutputs(result.inputs));
     const response = new this.pb.CheckResponse();
     response.setInputs(this.struct(result.inputs, marks));
-    response.setFailuresList(result.failures.map((f) => new this.pb.CheckFailure().setProperty(f.property).setReason(f.reason)));
+    response.setFailuresList(result.failures.map((f) => new this.pb.CheckFailure().setProperty(f.property).setReason(inPluginTerms(f.reason))));
     return response;
   }
 
