@@ -68,14 +68,14 @@ describe("the provider plugin over the provider protocol", () => {
     const legacy = consoleOnlyEntry("ops/legacy");
     session.emulator.compute.setEntries([legacy]);
     await configure();
-    const checked = await call(client, client.check, new providerPb.CheckRequest().setUrn(SETTINGS_URN).setNews(Struct.fromJavaScript({ specifications: entries } as never)));
+    const checked = await call<providerPb.CheckRequest, providerPb.CheckResponse>(client, client.check, new providerPb.CheckRequest().setUrn(SETTINGS_URN).setNews(Struct.fromJavaScript({ specifications: entries } as never)));
     expect(checked.getFailuresList()).toEqual([]);
     const inputs = checked.getInputs()?.toJavaScript() as Record<string, unknown>;
     expect(inputs.specifications).toEqual({ app: { ...entries.app } });
     expect(inputs.consoleUrl).toBe(session.emulator.computeUrl);
 
     session.emulator.clearRequests();
-    const created = await call(client, client.create, new providerPb.CreateRequest().setUrn(SETTINGS_URN).setProperties(checked.getInputs()));
+    const created = await call<providerPb.CreateRequest, providerPb.CreateResponse>(client, client.create, new providerPb.CreateRequest().setUrn(SETTINGS_URN).setProperties(checked.getInputs()));
     expect(created.getId()).toBe(`${session.emulator.computeUrl}/settings/registry`);
     expect(session.emulator.compute.entries()).toEqual([expect.objectContaining(legacy), expect.objectContaining({ repository: "team/app", cap: 5, credentialID: "example-registry" })]);
     const puts = session.emulator.requests().filter((r) => r.method === "PUT");
@@ -86,7 +86,7 @@ describe("the provider plugin over the provider protocol", () => {
 
     // `pulumi import <type> <name> <console URL>`: a read with no state adopts every entry, writing nothing.
     session.emulator.clearRequests();
-    const imported = await call(client, client.read, new providerPb.ReadRequest().setUrn(SETTINGS_URN).setId(session.emulator.computeUrl));
+    const imported = await call<providerPb.ReadRequest, providerPb.ReadResponse>(client, client.read, new providerPb.ReadRequest().setUrn(SETTINGS_URN).setId(session.emulator.computeUrl));
     expect(imported.getId()).toBe(`${session.emulator.computeUrl}/settings/registry`);
     const importedInputs = imported.getInputs()?.toJavaScript() as Record<string, Record<string, unknown>>;
     expect(Object.keys(importedInputs.specifications)).toEqual(["2 registry.example.com/ops/legacy:stable (linux)", "2 registry.example.com/team/app (linux)"]);
@@ -100,12 +100,12 @@ describe("the provider plugin over the provider protocol", () => {
   it("gives back every connector secret wrapped as a secret, even when the program passed it plain", async () => {
     await configure();
     const news = { vendor: "DOCKER", name: "team-docker", url: "https://registry.example.com", username: "robot", password: "plain-password-91c2", scanningMode: "CLOUD", region: "us-east-1", insecurePull: false, initialScanConfiguration: { mode: "ALL" } };
-    const checked = await call(client, client.check, new providerPb.CheckRequest().setUrn(CONNECTOR_URN).setNews(Struct.fromJavaScript(news as never)));
+    const checked = await call<providerPb.CheckRequest, providerPb.CheckResponse>(client, client.check, new providerPb.CheckRequest().setUrn(CONNECTOR_URN).setNews(Struct.fromJavaScript(news as never)));
     expect(checked.getFailuresList()).toEqual([]);
     const inputs = checked.getInputs()?.toJavaScript() as Record<string, unknown>;
     expect(inputs.password).toEqual({ [SECRET_KEY]: expect.any(String), value: "plain-password-91c2" });
     expect(inputs.authToken).toEqual({ [SECRET_KEY]: expect.any(String), value: "" });
-    const created = await call(client, client.create, new providerPb.CreateRequest().setUrn(CONNECTOR_URN).setProperties(checked.getInputs()));
+    const created = await call<providerPb.CreateRequest, providerPb.CreateResponse>(client, client.create, new providerPb.CreateRequest().setUrn(CONNECTOR_URN).setProperties(checked.getInputs()));
     expect(session.emulator.cortex.get(created.getId())?.body).toMatchObject({ name: "team-docker", password: "plain-password-91c2" });
     const outs = created.getProperties()?.toJavaScript() as Record<string, unknown>;
     expect(outs.password).toEqual({ [SECRET_KEY]: expect.any(String), value: "plain-password-91c2" });
@@ -113,11 +113,11 @@ describe("the provider plugin over the provider protocol", () => {
   });
 
   it("refuses a provider setting it does not have, naming it, and an API error arrives as its message without a stack or a secret", async () => {
-    const config = await call(client, client.checkConfig, new providerPb.CheckRequest().setUrn("urn:pulumi:dev::infra::pulumi:providers:registryscanning::default").setNews(Struct.fromJavaScript({ computeURL: "https://x" } as never)));
+    const config = await call<providerPb.CheckRequest, providerPb.CheckResponse>(client, client.checkConfig, new providerPb.CheckRequest().setUrn("urn:pulumi:dev::infra::pulumi:providers:registryscanning::default").setNews(Struct.fromJavaScript({ computeURL: "https://x" } as never)));
     expect(config.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([["computeURL", expect.stringContaining('has no setting "computeURL"')]]);
 
     await configure({ computePassword: asSecret("wrong-password-55d1") });
-    const failure = await call(client, client.create, new providerPb.CreateRequest().setUrn(SETTINGS_URN).setProperties(Struct.fromJavaScript({ specifications: {}, mode: "managed", scanLater: false, releaseAdopted: "restore", adopted: {}, consoleChanges: {} } as never))).then(
+    const failure = await call<providerPb.CreateRequest, providerPb.CreateResponse>(client, client.create, new providerPb.CreateRequest().setUrn(SETTINGS_URN).setProperties(Struct.fromJavaScript({ specifications: {}, mode: "managed", scanLater: false, releaseAdopted: "restore", adopted: {}, consoleChanges: {} } as never))).then(
       () => undefined,
       (error: grpc.ServiceError) => error,
     );
