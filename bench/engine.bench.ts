@@ -3,8 +3,10 @@
  * `pulumi up --yes` for a one-entry change among 100, 1,000 and 19,999
  * registry entries, beside the same commands on a stack holding one trivial
  * dynamic resource (the engine's own fixed cost), measured in the same run;
- * and the dynamic-provider host's peak RSS. Projects are installed from the
- * packed tarball, as a user installs the package.
+ * and the dynamic-provider host's peak RSS. Then the same change from a
+ * Python program through the provider plugin, beside the TypeScript rows of
+ * the same run. Projects are installed from the packed tarball, as a user
+ * installs the package.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -30,6 +32,22 @@ const specifications = Array.from({ length: config.requireNumber("entryCount") }
   }),
 );
 new RegistrySettings("compute", { specifications, scanLater: true });
+`;
+
+/** The same entries from Python, through the provider plugin (typed entries, one map). */
+const PYTHON_PROGRAM = `
+import pulumi
+from pulumi_registryscanning import compute
+
+config = pulumi.Config()
+bumped = config.get("bumpedEntry")
+compute.RegistrySettings("compute", scan_later=True, specifications={
+    f"service-{i}": compute.RegistryEntryArgs(
+        version="2", registry="registry.acme.internal", repository=f"services/service-{i}", tag="latest", os="linux",
+        cap=4 if f"service-{i}" == bumped else 3, scanners=1, collections=["All"], credential_id="acme-registry",
+    )
+    for i in range(config.require_int("entryCount"))
+})
 `;
 
 /** The engine's fixed cost: one dynamic resource whose provider does nothing. */
@@ -62,7 +80,8 @@ async function withHostPeak<T>(action: () => Promise<T>): Promise<{ result: T; p
   const sample = () => {
     for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
       try {
-        if (!fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) continue;
+        const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        if (!cmdline.includes("dynamic-provider") && !cmdline.includes("plugin/main.js")) continue;
       } catch {
         continue;
       }
@@ -128,6 +147,24 @@ async function registryTiming(world: UserWorld, emulator: Emulator, size: number
   }
 }
 
+/** The plugin's timing for the same change, from a Python program. */
+async function pluginTiming(world: UserWorld, emulator: Emulator, size: number): Promise<Timing> {
+  emulator.reset();
+  emulator.compute.setEntries([]);
+  const project = UserProject.forPlugin(`bench-python-${size}`, "python", { "__main__.py": PYTHON_PROGRAM }, world);
+  try {
+    const { username, password } = emulator.credentials.compute;
+    await project.initStack("bench", { "registryscanning:computeUrl": emulator.computeUrl, "registryscanning:computeUsername": username, entryCount: String(size) }, {
+      "registryscanning:computePassword": password,
+    });
+    await project.ok(["up", "--yes"]);
+    const bump = (round: number) => project.ok(["config", "set", "bumpedEntry", round % 2 === 1 ? `service-${size - 1}` : "none"]).then(() => undefined);
+    return await measure(project, bump, { emulator });
+  } finally {
+    project.remove();
+  }
+}
+
 async function trivialTiming(world: UserWorld): Promise<Timing> {
   const project = UserProject.create("bench-trivial", { "index.ts": TRIVIAL_PROGRAM }, world);
   try {
@@ -150,8 +187,20 @@ async function main(): Promise<void> {
     const mib = (value: number | undefined) => (value === undefined ? "-" : `${value.toFixed(0)} MiB`);
     const trivial = await trivialTiming(world);
     const rows: string[][] = [];
+    const pluginRows: string[][] = [];
     for (const size of SIZES) {
       const { timing, settleOff } = await registryTiming(world, emulator, size);
+      const plugin = await pluginTiming(world, emulator, size);
+      pluginRows.push([
+        size.toLocaleString("en-US"),
+        seconds(plugin.previewMs),
+        seconds(timing.previewMs),
+        seconds(plugin.upMs),
+        seconds(timing.upMs),
+        String(plugin.upRequests ?? "-"),
+        mib(plugin.hostPeakMiB),
+        mib(timing.hostPeakMiB),
+      ]);
       rows.push([
         size.toLocaleString("en-US"),
         seconds(timing.previewMs),
@@ -168,6 +217,9 @@ async function main(): Promise<void> {
     console.log("`up, settle off` is the same up with PRISMA_CLOUD_COMPUTE_SETTLE_MS=0: the difference is the settle wait before the last re-read.");
     console.log("Requests per up: one read per check (the up's preview and its update), then read, write, verify and the settle re-read.");
     printTable(["entries", "preview", "baseline preview", "up --yes", "up, settle off", "baseline up", "requests per up", "host peak RSS", "baseline host RSS"], rows);
+    console.log("");
+    console.log("The same change from a Python program through the provider plugin; baseline: the TypeScript rows above (dynamic resources), same run.");
+    printTable(["entries", "plugin preview", "TypeScript preview", "plugin up --yes", "TypeScript up --yes", "requests per up", "plugin peak RSS", "TypeScript host RSS"], pluginRows);
   } finally {
     await emulator.close();
     fs.rmSync(work, { recursive: true, force: true });

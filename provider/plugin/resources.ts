@@ -4,6 +4,7 @@ import * as credentials from "../compute/credentialHandlers";
 import * as registrySettings from "../compute/registrySettingsHandlers";
 import * as connectors from "../cortex/connectorHandlers";
 import { containsUnknown, isUnknown, UNKNOWN_VALUE, type CheckFailure } from "../validation/checkFailure";
+import type { PartialStateError } from "../hostErrors";
 import type { ProgressReport } from "../http/httpClient";
 import type { SecretMarks } from "./propertyValues";
 
@@ -76,6 +77,17 @@ function entriesWithCaCert(outs: Properties): Set<string> {
   );
 }
 
+/**
+ * A failed write that left entries in the console carries the state to keep
+ * (see WrittenThenFailedError): its entries become objects too, like every
+ * other state of the plugin's.
+ */
+function withEntriesAsObjects(error: unknown): unknown {
+  const partial = error as Partial<PartialStateError> | null;
+  if (!(error instanceof Error) || typeof partial?.id !== "string" || partial.properties === undefined) return error;
+  return Object.assign(new Error(error.message), { id: partial.id, properties: entriesAsObjects(partial.properties), reasons: partial.reasons ?? [error.message] });
+}
+
 const registrySettingsResource: PluginResource = {
   async check(olds, news, context) {
     const result = await registrySettings.check(entriesAsText(olds) as Loose, entriesAsText(news), context);
@@ -85,7 +97,9 @@ const registrySettingsResource: PluginResource = {
     return registrySettings.diff(entriesAsText(olds) as Loose, entriesAsText(news) as Loose, context);
   },
   async create(inputs, context) {
-    const { id, outs } = await registrySettings.create(entriesAsText(inputs) as Loose, context);
+    const { id, outs } = await registrySettings.create(entriesAsText(inputs) as Loose, context).catch((error: unknown) => {
+      throw withEntriesAsObjects(error);
+    });
     return { id, outs: entriesAsObjects(outs as Loose) };
   },
   async read(id, state, context) {
@@ -93,7 +107,9 @@ const registrySettingsResource: PluginResource = {
     return { id: result.id, props: entriesAsObjects(result.props as Loose), inputs: entriesAsObjects(result.inputs as Loose) };
   },
   async update(id, olds, news, context) {
-    const { outs } = await registrySettings.update(id, entriesAsText(olds) as Loose, entriesAsText(news) as Loose, context);
+    const { outs } = await registrySettings.update(id, entriesAsText(olds) as Loose, entriesAsText(news) as Loose, context).catch((error: unknown) => {
+      throw withEntriesAsObjects(error);
+    });
     return { outs: entriesAsObjects(outs as Loose) };
   },
   async delete(_id, olds, context) {
@@ -111,49 +127,31 @@ function withBothCredentials(news: Properties): Properties {
   return { ...news, password: news.password ?? "", authToken: news.authToken ?? "" };
 }
 
-const connectorResource: PluginResource = {
-  async check(olds, news, context) {
-    return connectors.check(olds, withBothCredentials(news), context);
-  },
-  async diff(_id, olds, news, context) {
-    return connectors.diff(olds as Loose, news as Loose, context);
-  },
-  async create(inputs, context) {
-    return connectors.create(inputs as Loose, context);
-  },
-  async read(id, state, context) {
-    return connectors.read(id, state as Loose, context);
-  },
-  async update(id, olds, news, context) {
-    return connectors.update(id, olds as Loose, news as Loose, context);
-  },
-  async delete(id, olds, context) {
-    await connectors.remove(id, olds as Loose, context);
-  },
-  secretOutputs: () => ({ keys: [...CORTEX_SECRET_FIELDS, "tenant"] }),
-};
+/** The handlers of a resource whose properties the plugin and the dynamic front door share as they are. */
+interface SharedHandlers {
+  check(olds: Properties, news: Properties, context: HandlerContext): { inputs: Properties; failures: CheckFailure[] };
+  diff(olds: Loose, news: Loose, context: HandlerContext): { changes: boolean | undefined; replaces: string[]; deleteBeforeReplace?: boolean };
+  create(inputs: Loose, context: HandlerContext): Promise<{ id: string; outs: object }>;
+  read(id: string, olds: Loose, context: HandlerContext): Promise<{ id: string; props: object; inputs?: object }>;
+  update(id: string, olds: Loose, news: Loose, context: HandlerContext): Promise<{ outs: object }>;
+  remove(id: string, olds: Loose, context: HandlerContext): Promise<void>;
+}
 
-const credentialResource: PluginResource = {
-  async check(olds, news, context) {
-    return credentials.check(olds, news, context);
-  },
-  async diff(_id, olds, news, context) {
-    return credentials.diff(olds as Loose, news as Loose, context);
-  },
-  async create(inputs, context) {
-    return credentials.create(inputs as Loose, context);
-  },
-  async read(id, state, context) {
-    return credentials.read(id, state as Loose, context);
-  },
-  async update(id, olds, news, context) {
-    return credentials.update(id, olds as Loose, news as Loose, context);
-  },
-  async delete(id, olds, context) {
-    await credentials.remove(id, olds as Loose, context);
-  },
-  secretOutputs: () => ({ keys: [...COMPUTE_CREDENTIAL_SECRET_FIELDS, "console"] }),
-};
+/** A resource served with its handlers as they are; `prepare` fills in what the schema lets a program leave out. */
+function servedAsIs(handlers: SharedHandlers, secretKeys: readonly string[], prepare: (news: Properties) => Properties = (news) => news): PluginResource {
+  return {
+    check: async (olds, news, context) => handlers.check(olds, prepare(news), context),
+    diff: async (_id, olds, news, context) => handlers.diff(olds, news, context),
+    create: (inputs, context) => handlers.create(inputs, context),
+    read: (id, state, context) => handlers.read(id, state, context),
+    update: (id, olds, news, context) => handlers.update(id, olds, news, context),
+    delete: (id, olds, context) => handlers.remove(id, olds, context),
+    secretOutputs: () => ({ keys: secretKeys }),
+  };
+}
+
+const connectorResource = servedAsIs(connectors, [...CORTEX_SECRET_FIELDS, "tenant"], withBothCredentials);
+const credentialResource = servedAsIs(credentials, [...COMPUTE_CREDENTIAL_SECRET_FIELDS, "console"]);
 
 /** The plugin's resources by type token. */
 export const PLUGIN_RESOURCES: Readonly<Record<string, PluginResource>> = {

@@ -96,7 +96,9 @@ export class RegistryScanningProvider {
   }
 
   /** The message alone (no stack), and for a step that left something behind, the partial state the engine records. */
-  private errorStatus(error: unknown): Partial<grpcTypes.StatusObject> {
+  private errorStatus(failure: unknown): Partial<grpcTypes.StatusObject> {
+    const error = failure instanceof StepFailure ? failure.cause : failure;
+    const marks = failure instanceof StepFailure ? failure.marks : { keys: [] };
     const message = inPluginTerms(error instanceof Error ? error.message : String(error));
     const partial = error as { id?: unknown; properties?: unknown; reasons?: unknown };
     const metadata = new this.grpc.Metadata();
@@ -105,7 +107,7 @@ export class RegistryScanningProvider {
       const anyPb = sdkModule<typeof import("google-protobuf/google/protobuf/any_pb")>("google-protobuf/google/protobuf/any_pb");
       const detail = new this.pb.ErrorResourceInitFailed();
       detail.setId(partial.id);
-      detail.setProperties(this.struct(partial.properties as Record<string, unknown>, this.resourceOfError(error)));
+      detail.setProperties(this.struct(partial.properties as Record<string, unknown>, marks));
       detail.setReasonsList(Array.isArray(partial.reasons) ? partial.reasons.map((reason) => inPluginTerms(String(reason))) : [message]);
       const any = new anyPb.Any();
       any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
@@ -118,12 +120,6 @@ export class RegistryScanningProvider {
     return { code: this.grpc.status.UNKNOWN, details: message, metadata };
   }
 
-  /** Set while a create or update runs, for the secrets of a partial state it may fail with. */
-  private failingResource: { resource: PluginResource; marks: SecretMarks } | undefined;
-
-  private resourceOfError(_error: unknown): SecretMarks {
-    return this.failingResource?.marks ?? { keys: [] };
-  }
 
   private struct(properties: Record<string, unknown>, marks: SecretMarks): Struct {
     return this.structPb.Struct.fromJavaScript(defined(wrapSecrets(properties, marks)) as Record<string, never>);
@@ -218,8 +214,9 @@ export class RegistryScanningProvider {
     const resource = this.resourceOf(request.getUrn());
     const inputs = this.plainOf(request.getProperties());
     const marks = { keys: inputs.secretKeys, entries: inputs.secretEntries };
-    this.failingResource = { resource, marks: mergeMarks(marks, resource.secretOutputs(inputs.value)) };
-    const { id, outs } = await resource.create(inputs.value, this.context(request.getUrn()));
+    const { id, outs } = await resource.create(inputs.value, this.context(request.getUrn())).catch((error: unknown) => {
+      throw new StepFailure(error, mergeMarks(marks, resource.secretOutputs(partialProperties(error) ?? inputs.value)));
+    });
     return new this.pb.CreateResponse().setId(id).setProperties(this.struct(outs as Record<string, unknown>, mergeMarks(marks, resource.secretOutputs(outs as Record<string, unknown>))));
   }
 
@@ -241,8 +238,9 @@ export class RegistryScanningProvider {
     const olds = this.plainOf(request.getOlds());
     const news = this.plainOf(request.getNews());
     const marks = { keys: news.secretKeys, entries: news.secretEntries };
-    this.failingResource = { resource, marks: mergeMarks(marks, resource.secretOutputs(news.value)) };
-    const { outs } = await resource.update(request.getId(), olds.value, news.value, this.context(request.getUrn()));
+    const { outs } = await resource.update(request.getId(), olds.value, news.value, this.context(request.getUrn())).catch((error: unknown) => {
+      throw new StepFailure(error, mergeMarks(marks, resource.secretOutputs(partialProperties(error) ?? news.value)));
+    });
     return new this.pb.UpdateResponse().setProperties(this.struct(outs as Record<string, unknown>, mergeMarks(marks, resource.secretOutputs(outs as Record<string, unknown>))));
   }
 
@@ -251,6 +249,20 @@ export class RegistryScanningProvider {
     await resource.delete(request.getId(), this.plainOf(request.getProperties()).value, this.context(request.getUrn()));
     return new this.emptyPb.Empty();
   }
+}
+
+/** A create or update that failed, with what must stay secret in the partial state it may carry. */
+class StepFailure {
+  constructor(
+    readonly cause: unknown,
+    readonly marks: SecretMarks,
+  ) {}
+}
+
+/** The properties a failed step left behind (see PartialStateError), if any. */
+function partialProperties(error: unknown): Record<string, unknown> | undefined {
+  const properties = (error as { properties?: unknown } | null)?.properties;
+  return properties !== null && typeof properties === "object" ? (properties as Record<string, unknown>) : undefined;
 }
 
 function sortedEntries(value: Record<string, unknown>): [string, unknown][] {

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
+import * as statusPb from "@pulumi/pulumi/proto/status_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleOnlyEntry } from "../support/computeSession";
@@ -110,6 +111,27 @@ describe("the provider plugin over the provider protocol", () => {
     const outs = created.getProperties()?.toJavaScript() as Record<string, unknown>;
     expect(outs.password).toEqual({ [SECRET_KEY]: expect.any(String), value: "plain-password-91c2" });
     expect(outs.connectorId).toBe(created.getId());
+  });
+
+  it("keeps what a write left in the console when its answer is lost: the partial state holds typed entries and its records secret", async () => {
+    await configure();
+    const checked = await call<providerPb.CheckRequest, providerPb.CheckResponse>(client, client.check, new providerPb.CheckRequest().setUrn(SETTINGS_URN).setNews(Struct.fromJavaScript({ specifications: entries } as never)));
+    // Every attempt is applied and then answered 500, as long as the retries go on.
+    session.emulator.faults.failNext(50, 500, { method: "PUT", afterApply: true });
+    const failure = await call<providerPb.CreateRequest, providerPb.CreateResponse>(client, client.create, new providerPb.CreateRequest().setUrn(SETTINGS_URN).setProperties(checked.getInputs())).then(
+      () => undefined,
+      (error: grpc.ServiceError) => error,
+    );
+    expect(failure?.details).toMatch(/HTTP 500/);
+    expect(session.emulator.compute.entries()).toEqual([expect.objectContaining({ repository: "team/app" })]);
+    const [details] = failure?.metadata.get("grpc-status-details-bin") ?? [];
+    const status = statusPb.Status.deserializeBinary(new Uint8Array(details as Buffer));
+    const partial = providerPb.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue_asU8());
+    expect(partial.getId()).toBe(`${session.emulator.computeUrl}/settings/registry`);
+    const properties = partial.getProperties()?.toJavaScript() as Record<string, unknown>;
+    expect(properties.specifications).toEqual({ app: entries.app });
+    expect(properties.adoptionRecords).toMatchObject({ [SECRET_KEY]: expect.any(String) });
+    expect(partial.getReasonsList()).toEqual([expect.stringMatching(/HTTP 500/)]);
   });
 
   it("refuses a provider setting it does not have, naming it, and an API error arrives as its message without a stack or a secret", async () => {
