@@ -132,6 +132,27 @@ describe("the provider plugin from YAML, under the real CLI", () => {
     expect(session.emulator.cortex.connectors()).toEqual([]);
   });
 
+  it("takes a console from an explicit provider's inputs, its password given plain and kept secret", async () => {
+    session.emulator.reset();
+    const { computeUrl, credentials } = session.emulator;
+    const project = UserProject.forPlugin("yaml-explicit-provider", "yaml", {});
+    projects.push(project);
+    project.write(
+      "Pulumi.yaml",
+      `name: yaml-explicit-provider\nruntime: yaml\nresources:\n  console:\n    type: pulumi:providers:registryscanning\n    properties:\n` +
+        `      computeUrl: ${computeUrl}\n      computeUsername: ${credentials.compute.username}\n      computePassword: ${credentials.compute.password}\n` +
+        `  registry:\n    type: registryscanning:compute:RegistrySettings\n    properties:\n      specifications:\n        app:\n          version: "2"\n` +
+        `          registry: registry.example.com\n          repository: team/app\n    options:\n      provider: \${console}\n`,
+    );
+    // No registryscanning:* stack config at all: the provider's inputs are the only source.
+    await project.ok(["stack", "init", "dev"]);
+    await project.ok(["up", "--yes"], { env: { PRISMA_CLOUD_COMPUTE_URL: "", PRISMA_CLOUD_COMPUTE_PASSWORD: "" } });
+    expect(session.emulator.compute.entries()).toEqual([expect.objectContaining({ repository: "team/app" })]);
+    expect(leaksSecret((await project.ok(["stack", "export"])).stdout, credentials.compute.password)).toBe(false);
+    await project.ok(["destroy", "--yes"]);
+    expect(session.emulator.compute.entries()).toEqual([]);
+  });
+
   it("imports a connector by id: the generated YAML declares it as the tenant holds it, and the program then converges", async () => {
     session.emulator.reset();
     const id = session.emulator.cortex.put({
