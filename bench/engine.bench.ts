@@ -81,7 +81,7 @@ async function withHostPeak<T>(action: () => Promise<T>): Promise<{ result: T; p
     for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
       try {
         const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (!cmdline.includes("dynamic-provider") && !cmdline.includes("plugin/main.js")) continue;
+        if (!cmdline.includes("dynamic-provider") && !cmdline.includes("pulumi-resource-registryscanning")) continue;
       } catch {
         continue;
       }
