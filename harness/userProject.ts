@@ -175,6 +175,14 @@ export class UserProject {
     return project;
   }
 
+  /** A YAML or Python project from examples/<example>: its program files and its own Pulumi.yaml, as a user copies them. */
+  static fromPluginExample(example: string, runtime: "yaml" | "python", world: UserWorld = userWorldFromEnvironment()): UserProject {
+    const source = path.join(EXAMPLES_DIR, example);
+    const files: Record<string, string> = {};
+    for (const file of fs.readdirSync(source)) if (/\.(py|ya?ml|txt)$/.test(file)) files[file] = fs.readFileSync(path.join(source, file), "utf8");
+    return UserProject.forPlugin(example, runtime, files, world);
+  }
+
   /** A project from examples/<example>: its files as a user would copy them (its Pulumi.yaml's name kept). */
   static fromExample(example: string, world: UserWorld = userWorldFromEnvironment()): UserProject {
     const source = path.join(EXAMPLES_DIR, example);

@@ -1,5 +1,5 @@
 /**
- * The provider plugin from a Python program under the real CLI: the SDK
+ * The provider plugin from a Python program (examples/python-plugin) under the real CLI: the SDK
  * generated from the installed package's schema.json by Pulumi's own Python
  * generator, the `pulumi` package from PyPI, the program served by the
  * Python SDK's language server. Preview, up, a one-entry change, refresh and
@@ -13,38 +13,6 @@ import { UserProject } from "../../harness/userProject";
 
 const CONNECTOR_TOKEN = "python-robot-token-a41e";
 
-const program = (cap: number) => `
-import pulumi
-import pulumi_registryscanning as registryscanning
-from pulumi_registryscanning import compute, cortex
-
-settings = compute.RegistrySettings(
-    "registry",
-    specifications={
-        "app": compute.RegistryEntryArgs(
-            version="2", registry="registry.example.com", repository="team/app", os="linux", cap=${cap},
-            credential_id="example-registry",
-        ),
-        "worker": compute.RegistryEntryArgs(version="2", registry="registry.example.com", repository="team/worker", os="linux"),
-    },
-)
-connector = cortex.CortexRegistryConnector(
-    "connector",
-    vendor="JFROG",
-    name="team-artifactory",
-    url="https://artifactory.example.com",
-    username="robot",
-    auth_token="${CONNECTOR_TOKEN}",
-    scanning_mode="CLOUD",
-    region="us-east-1",
-    insecure_pull=False,
-    initial_scan_configuration=cortex.InitialScanConfigurationArgs(mode="ALL"),
-)
-pulumi.export("managed", settings.managed_count)
-pulumi.export("unmanaged", settings.unmanaged_count)
-pulumi.export("connectorId", connector.connector_id)
-`;
-
 const session = useEmulator();
 let project: UserProject | undefined;
 afterEach(() => {
@@ -57,9 +25,9 @@ describe("the provider plugin from Python, under the real CLI", () => {
     session.emulator.reset();
     const legacy = consoleOnlyEntry("ops/legacy");
     session.emulator.compute.setEntries([legacy]);
-    project = UserProject.forPlugin("python-registry", "python", { "__main__.py": program(5) });
+    project = UserProject.fromPluginExample("python-plugin", "python");
     const { config, secrets } = pluginConfig(session.emulator);
-    await project.initStack("dev", config, secrets);
+    await project.initStack("dev", config, { ...secrets, artifactoryToken: CONNECTOR_TOKEN });
 
     session.emulator.clearRequests();
     const preview = await project.ok(["preview", "--diff"]);
@@ -83,7 +51,7 @@ describe("the provider plugin from Python, under the real CLI", () => {
       expect(leaksSecret(exported, secret)).toBe(false);
     }
 
-    project.write("__main__.py", program(8));
+    project.edit("__main__.py", "cap=5,", 'cap=8 if name == "app" else 5,');
     const change = await project.ok(["preview", "--diff"]);
     expect(change.stdout).toMatch(/~ app: \{\s+~ cap: 5 => 8\s+\}/);
     expect(change.stdout).not.toMatch(/worker: \{/);
@@ -108,11 +76,10 @@ describe("the provider plugin from Python, under the real CLI", () => {
 
   it("stops bad input at the preview with the provider's message naming the field, before any request", async () => {
     session.emulator.reset();
-    project = UserProject.forPlugin("python-bad-input", "python", {
-      "__main__.py": program(5).replace('mode="ALL"', 'mode="TAGS_MODIFIED_DAYS", num_days=91'),
-    });
+    project = UserProject.fromPluginExample("python-plugin", "python");
+    project.edit("__main__.py", 'mode="ALL"', 'mode="TAGS_MODIFIED_DAYS", num_days=91');
     const { config, secrets } = pluginConfig(session.emulator);
-    await project.initStack("dev", config, secrets);
+    await project.initStack("dev", config, { ...secrets, artifactoryToken: CONNECTOR_TOKEN });
     session.emulator.clearRequests();
     const preview = await project.pulumi(["preview"]);
     expect(preview.code).not.toBe(0);

@@ -1,5 +1,5 @@
 /**
- * The provider plugin from a YAML program under the real CLI, with the YAML
+ * The provider plugin from a YAML program (examples/yaml-plugin and others) under the real CLI, with the YAML
  * language host built from the Go module proxy and the plugin as the user's
  * install of the package provides it (pulumi-resource-registryscanning):
  * preview, up, a one-entry change, refresh and destroy next to an entry no
@@ -70,7 +70,10 @@ describe("the provider plugin from YAML, under the real CLI", () => {
     session.emulator.reset();
     const legacy = consoleOnlyEntry("ops/legacy");
     session.emulator.compute.setEntries([legacy]);
-    const project = await yamlProject("yaml-registry", program(5));
+    const project = UserProject.fromPluginExample("yaml-plugin", "yaml");
+    projects.push(project);
+    const { config, secrets } = pluginConfig(session.emulator);
+    await project.initStack("dev", config, { ...secrets, connectorPassword: CONNECTOR_PASSWORD });
 
     session.emulator.clearRequests();
     const preview = await project.ok(["preview", "--diff"]);
@@ -96,7 +99,7 @@ describe("the provider plugin from YAML, under the real CLI", () => {
     }
 
     // One field of one entry: the preview shows that field alone, and the apply writes once.
-    project.write("Pulumi.yaml", `name: yaml-registry\nruntime: yaml\n${program(7)}`);
+    project.edit("Pulumi.yaml", "cap: 5", "cap: 7");
     const change = await project.ok(["preview", "--diff"]);
     expect(change.stdout).toMatch(/~ app: \{\s+~ cap: 5 => 7\s+\}/);
     expect(change.stdout).not.toMatch(/worker: \{/);
