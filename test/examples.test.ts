@@ -1,7 +1,8 @@
 /**
- * Every program under examples/ run as its README says, through the harness
+ * Every TypeScript program under examples/ run as its README says, through the harness
  * (the SDK's real dynamic-provider host, the policy pack's real analyzer
- * server) against the emulator, so that an example never rots.
+ * server) against the emulator, so that an example never rots. The YAML and
+ * Python ones (the provider plugin's) run under the real CLI, in test/engine/.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
