@@ -130,6 +130,10 @@ describe("the provider plugin from YAML, under the real CLI", () => {
     const project = await yamlProject("yaml-batch", `resources:\n${connectors}`);
     const up = await project.ok(["up", "--yes"]);
     expect(session.emulator.cortex.connectors()).toHaveLength(12);
+    // Their passwords are plain strings in this program: the plugin keeps them secret anyway.
+    const exported = (await project.ok(["stack", "export"])).stdout;
+    expect(leaksSecret(exported, CONNECTOR_PASSWORD)).toBe(false);
+    expect(up.stdout).not.toContain(CONNECTOR_PASSWORD);
     expect(up.stdout).toMatch(/creating \(\d+s\)\s+waiting for a turn under the tenant's rate limit \(one request every 110 ms\): \d+ requests? ahead/);
     await project.ok(["destroy", "--yes"]);
     expect(session.emulator.cortex.connectors()).toEqual([]);
