@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the real Pulumi CLI from the Go module proxy, for the Pulumi release that matches our
-# development @pulumi/pulumi, into a cache outside the work tree, with the launchers Pulumi bundles
-# (and the Node.js language host, when the proxy serves it: see below). A no-op when the binaries
-# are already there. Prints the folder holding the binaries on stdout; progress goes to stderr.
+# development @pulumi/pulumi, into a cache outside the work tree, with the launchers Pulumi bundles,
+# the YAML language host and sdkgen (for the provider plugin's tests), and the Node.js language host
+# when the proxy serves it (see below). A no-op when the binaries are already there (delete the
+# cache's bin/sdkgen after changing scripts/sdkgen/main.go). Prints the folder holding the binaries
+# on stdout; progress goes to stderr.
 #
 #   scripts/pulumi-cli.sh            build (or find) and print the bin folder
 #   PULUMI_CLI_VERSION=3.247.0 ...   another release
