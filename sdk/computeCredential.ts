@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COMPUTE_CREDENTIAL_TYPE, COMPUTE_CREDENTIAL_TYPE_NAME, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
-import { ComputeCredentialProvider } from "../provider/compute/credentialProvider";
+import { computeCredentialProvider } from "../provider/compute/credentialProvider";
 import type { ConsoleArgs } from "./registrySettings";
 import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import type { TimeoutsArgs } from "./timeouts";
@@ -48,7 +48,7 @@ export class ComputeCredential extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ComputeCredentialArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      new ComputeCredentialProvider(),
+      computeCredentialProvider(),
       name,
       { consoleUrl: undefined, ...withSecretFields(args, SECRET_FIELDS) },
       withSecretOutputs(opts ?? {}, SECRET_FIELDS),

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CORTEX_CONNECTOR_TYPE, CORTEX_CONNECTOR_TYPE_NAME, RESOURCE_MODULE, SECRET_INPUT_FIELDS } from "../rules";
 import { withSecretFields, withSecretOutputs } from "./secretInputs";
 import { CONNECTOR_FIELD_NAMES } from "../provider/cortex/connectorBody";
-import { CortexRegistryConnectorProvider } from "../provider/cortex/connectorProvider";
+import { cortexRegistryConnectorProvider } from "../provider/cortex/connectorProvider";
 import type { TimeoutsArgs } from "./timeouts";
 
 const SECRET_FIELDS = SECRET_INPUT_FIELDS[CORTEX_CONNECTOR_TYPE];
@@ -98,7 +98,7 @@ export interface CortexRegistryConnectorArgs {
  * instance, so a stack of hundreds of connectors pays for it once. It holds
  * nothing until the provider host configures its own copy.
  */
-const provider = new CortexRegistryConnectorProvider();
+const provider = cortexRegistryConnectorProvider();
 
 /**
  * A Cortex (XSIAM / Cortex Cloud) registry connector. `vendor`,

@@ -152,3 +152,24 @@ export function entryNameOf(wire: WireEntry): string {
   const digest = createHash("sha256").update(identityOf(wire)).digest("hex").slice(0, 12);
   return `${name.slice(0, INPUT_LIMITS.nameLength - 14)}~${digest}`;
 }
+
+/**
+ * A console's entries as a program declares them (export, `pulumi import`): the
+ * first entry of each identity, named by what it scans; later ones with the
+ * same identity are duplicates the console scans twice, left undeclared.
+ */
+export function declarableEntries(entries: readonly WireEntry[]): { declared: { name: string; wire: WireEntry }[]; duplicates: WireEntry[] } {
+  const seen = new Set<string>();
+  const declared: { name: string; wire: WireEntry }[] = [];
+  const duplicates: WireEntry[] = [];
+  for (const wire of entries) {
+    const identity = identityOf(wire);
+    if (seen.has(identity)) {
+      duplicates.push(wire);
+      continue;
+    }
+    seen.add(identity);
+    declared.push({ name: entryNameOf(wire), wire });
+  }
+  return { declared, duplicates };
+}

@@ -22,8 +22,8 @@ import {
   type ConsoleTarget,
 } from "./connection";
 import {
+  declarableEntries,
   describeIdentity,
-  entryNameOf,
   fromWireEntry,
   identityOf,
   identityOfFields,
@@ -399,13 +399,10 @@ export async function importList(id: string, context: ProviderContext) {
   const specifications: Record<string, string> = {};
   const adopted: Record<string, string> = {};
   const adoptionRecords: Record<string, string> = {};
-  for (const wire of remote) {
-    const identity = identityOf(wire);
-    if (adoptionRecords[identity] !== undefined) continue;
-    const name = entryNameOf(wire);
+  for (const { name, wire } of declarableEntries(remote).declared) {
     specifications[name] = encodeEntryFields(fromWireEntry(wire));
     adopted[name] = describeIdentity(wire);
-    adoptionRecords[identity] = canonicalJson(withoutServerStatus(wire));
+    adoptionRecords[identityOf(wire)] = canonicalJson(withoutServerStatus(wire));
   }
   const inputs: RegistrySettingsInputs = {
     specifications,

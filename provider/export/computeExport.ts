@@ -1,8 +1,6 @@
 import type { StoredCredential } from "../compute/computeClient";
 import { CREDENTIAL_SECRET_FIELDS, fieldsOfKind, fromWireCredential, type CredentialKind } from "../compute/credentialBody";
-import { describeIdentity, entryNameOf, fromWireEntry, identityOf, type WireEntry } from "../compute/registryEntry";
-
-export { entryNameOf };
+import { declarableEntries, describeIdentity, fromWireEntry, type WireEntry } from "../compute/registryEntry";
 
 /** What an export of a console produced, and what it could not carry. */
 export interface ComputeExport {
@@ -26,18 +24,9 @@ const CSV_COLUMNS = ["name", "version", "registry", "repository", "tag", "os", "
 
 /** The program and CSV that declare `entries` and `credentials` as the console holds them. */
 export function exportCompute(entries: readonly WireEntry[], credentials: readonly StoredCredential[]): ComputeExport {
-  const seen = new Set<string>();
-  const duplicatesSkipped: string[] = [];
-  const declared: { name: string; fields: Record<string, unknown> }[] = [];
-  for (const wire of entries) {
-    const identity = identityOf(wire);
-    if (seen.has(identity)) {
-      duplicatesSkipped.push(describeIdentity(wire));
-      continue;
-    }
-    seen.add(identity);
-    declared.push({ name: entryNameOf(wire), fields: fromWireEntry(wire) });
-  }
+  const { declared: firsts, duplicates } = declarableEntries(entries);
+  const duplicatesSkipped = duplicates.map(describeIdentity);
+  const declared = firsts.map(({ name, wire }) => ({ name, fields: fromWireEntry(wire) }));
 
   const credentialsSkipped: string[] = [];
   const secretConfigKeys: string[] = [];

@@ -1,4 +1,4 @@
-import { COMPUTE_CREDENTIAL_SECRET_FIELDS, CORTEX_SECRET_FIELDS, PLUGIN_COMPUTE_CREDENTIAL_TYPE, PLUGIN_CORTEX_CONNECTOR_TYPE, PLUGIN_REGISTRY_SETTINGS_TYPE } from "../../rules";
+import { PLUGIN_COMPUTE_CREDENTIAL_TYPE, PLUGIN_CORTEX_CONNECTOR_TYPE, PLUGIN_REGISTRY_SETTINGS_TYPE, SECRET_INPUT_FIELDS } from "../../rules";
 import { decodeEntryFields, encodeEntryFields } from "../compute/entryEncoding";
 import * as credentials from "../compute/credentialHandlers";
 import * as registrySettings from "../compute/registrySettingsHandlers";
@@ -115,7 +115,10 @@ const registrySettingsResource: PluginResource = {
   async delete(_id, olds, context) {
     await registrySettings.remove(entriesAsText(olds) as Loose, context);
   },
-  secretOutputs: (outs) => ({ keys: ["console", "adoptionRecords"], entries: new Map([["specifications", entriesWithCaCert(outs)]]) }),
+  secretOutputs: (outs) => ({
+    keys: [...SECRET_INPUT_FIELDS[PLUGIN_REGISTRY_SETTINGS_TYPE], "adoptionRecords"],
+    entries: new Map([["specifications", entriesWithCaCert(outs)]]),
+  }),
 };
 
 /**
@@ -150,8 +153,8 @@ function servedAsIs(handlers: SharedHandlers, secretKeys: readonly string[], pre
   };
 }
 
-const connectorResource = servedAsIs(connectors, [...CORTEX_SECRET_FIELDS, "tenant"], withBothCredentials);
-const credentialResource = servedAsIs(credentials, [...COMPUTE_CREDENTIAL_SECRET_FIELDS, "console"]);
+const connectorResource = servedAsIs(connectors, SECRET_INPUT_FIELDS[PLUGIN_CORTEX_CONNECTOR_TYPE], withBothCredentials);
+const credentialResource = servedAsIs(credentials, SECRET_INPUT_FIELDS[PLUGIN_COMPUTE_CREDENTIAL_TYPE]);
 
 /** The plugin's resources by type token. */
 export const PLUGIN_RESOURCES: Readonly<Record<string, PluginResource>> = {

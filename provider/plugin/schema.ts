@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { PLUGIN_COMPUTE_CREDENTIAL_TYPE, PLUGIN_CORTEX_CONNECTOR_TYPE, PLUGIN_PACKAGE, PLUGIN_REGISTRY_SETTINGS_TYPE } from "../../rules";
-import { COMPUTE_CREDENTIAL_SECRET_FIELDS, CORTEX_SECRET_FIELDS } from "../../rules";
+import { PLUGIN_COMPUTE_CREDENTIAL_TYPE, PLUGIN_CORTEX_CONNECTOR_TYPE, PLUGIN_PACKAGE, PLUGIN_REGISTRY_SETTINGS_TYPE, SECRET_INPUT_FIELDS } from "../../rules";
 import { consoleArgsSchema } from "../compute/connection";
 import { KIND_SCHEMAS } from "../compute/credentialBody";
 import { commonSchema as credentialCommonSchema } from "../compute/credentialHandlers";
@@ -176,7 +175,7 @@ export function buildSchema(version: string): Record<string, unknown> {
       consoleChanges: stringMap("consoleChanges"),
       adoptionRecords: { ...stringMap("adoptionRecords"), secret: true },
     },
-    ["console"],
+    SECRET_INPUT_FIELDS[PLUGIN_REGISTRY_SETTINGS_TYPE],
   );
 
   const connectorInputs = builder.objectOf("CortexRegistryConnector", connectorSchema, ["importConnectorId"]);
@@ -190,7 +189,7 @@ export function buildSchema(version: string): Record<string, unknown> {
       apiUrl: { type: "string", description: describe("CortexRegistryConnector", "apiUrl") },
       unconfirmedCreate: { ...ANY, description: describe("CortexRegistryConnector", "unconfirmedCreate") },
     },
-    [...CORTEX_SECRET_FIELDS, "tenant"],
+    SECRET_INPUT_FIELDS[PLUGIN_CORTEX_CONNECTOR_TYPE],
   );
 
   const credentialInputs = builder.objectOf("ComputeCredential", credentialCommonSchema.extend({ timeouts: timeoutsSchema.optional() }).extend(credentialFieldsSchema().shape));
@@ -198,7 +197,7 @@ export function buildSchema(version: string): Record<string, unknown> {
     "A credential in a Prisma Cloud Compute console's store, which registry entries pull with.",
     credentialInputs,
     { consoleUrl: { type: "string", description: describe("ComputeCredential", "consoleUrl") } },
-    [...COMPUTE_CREDENTIAL_SECRET_FIELDS, "console"],
+    SECRET_INPUT_FIELDS[PLUGIN_COMPUTE_CREDENTIAL_TYPE],
   );
 
   const config: Record<string, PropertySpec> = {};

@@ -28,8 +28,6 @@ interface Call<T> {
   request: T;
 }
 
-const PACKAGE_NAME = PLUGIN_PACKAGE;
-
 interface EngineLog {
   log(request: enginePb.LogRequest, callback: (error: unknown) => void): void;
 }
@@ -132,7 +130,7 @@ export class RegistryScanningProvider {
   private resourceOf(urn: string): PluginResource {
     const type = typeOfUrn(urn);
     const resource = PLUGIN_RESOURCES[type];
-    if (!resource) throw new Error(`${PACKAGE_NAME} has no resource type ${type}: it serves ${Object.keys(PLUGIN_RESOURCES).join(", ")}.`);
+    if (!resource) throw new Error(`${PLUGIN_PACKAGE} has no resource type ${type}: it serves ${Object.keys(PLUGIN_RESOURCES).join(", ")}.`);
     return resource;
   }
 
@@ -165,7 +163,7 @@ export class RegistryScanningProvider {
     const news = this.plainOf(request.getNews());
     const { unknownKeys } = stackConfigFromProviderConfig(news.value);
     const failures = unknownKeys.map((key) =>
-      new this.pb.CheckFailure().setProperty(key).setReason(`${PACKAGE_NAME} has no setting "${key}": see the provider's configuration in its schema (computeUrl, cortexApiUrl, ...)`),
+      new this.pb.CheckFailure().setProperty(key).setReason(`${PLUGIN_PACKAGE} has no setting "${key}": see the provider's configuration in its schema (computeUrl, cortexApiUrl, ...)`),
     );
     const response = new this.pb.CheckResponse();
     response.setInputs(request.getNews());

@@ -335,13 +335,13 @@ describe("CortexRegistryConnector import", () => {
 
   it("cannot go through the engine's own import step, which reads with no state and so cannot load a dynamic provider", async () => {
     seedHarbor();
-    const { CortexRegistryConnectorProvider } = requireBuilt<ProviderModule>("provider/cortex/connectorProvider");
+    const { cortexRegistryConnectorProvider } = requireBuilt<ProviderModule>("provider/cortex/connectorProvider");
     session.engine = await startCortexEngine(session.emulator);
     session.emulator.clearRequests();
     class RawDynamicResource extends pulumi.dynamic.Resource {}
     const raw = () =>
       void new RawDynamicResource(
-        new CortexRegistryConnectorProvider(),
+        cortexRegistryConnectorProvider(),
         "raw",
         { ...harborArgs() },
         { import: "existing-1" },
